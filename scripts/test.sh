@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Builds KcpDesk and runs every test: the full suite (unit, interop, gui, slow labels) on the
+# release build, the unit tests again under ASan+UBSan with no recovery, and each libFuzzer
+# target for a bounded time. Installs its own Debian packages first. Exit status: 0 only if all
+# of it passed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+jobs=$(nproc)
+
+bash scripts/install-deps.sh
+
+echo "== build and test (release) =="
+cmake --preset default >/dev/null
+cmake --build --preset default -j "$jobs"
+ctest --preset default
+
+echo "== unit tests under ASan + UBSan =="
+cmake --preset asan >/dev/null
+cmake --build --preset asan -j "$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --preset asan
+
+if [ -d tests/fuzz ] && ls tests/fuzz/fuzz_*.cpp >/dev/null 2>&1; then
+    echo "== libFuzzer, ${FUZZ_SECONDS}s per target =="
+    cmake --preset fuzz >/dev/null
+    cmake --build --preset fuzz -j "$jobs"
+    for fuzzer in build/fuzz/tests/fuzz/fuzz_*; do
+        [ -x "$fuzzer" ] || continue
+        name=$(basename "$fuzzer")
+        corpus="build/fuzz/corpus/$name"
+        mkdir -p "$corpus"
+        echo "-- $name"
+        "$fuzzer" -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 "$corpus" \
+            tests/fuzz/seeds/"${name#fuzz_}" 2>&1 | tail -n 4
+    done
+fi
+echo "== all tests passed =="
