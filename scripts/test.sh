@@ -8,19 +8,21 @@ cd "$(dirname "$0")/.."
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
 jobs=$(nproc)
+log_dir=$(mktemp -d)
+trap 'rm -rf "$log_dir"' EXIT
 
 bash scripts/install-deps.sh
 
 echo "== build and test (release) =="
 cmake --preset default >/dev/null
 cmake --build --preset default -j "$jobs"
-ctest --preset default
+ctest --preset default 2>&1 | tee "$log_dir/release.log"
 
 echo "== unit tests under ASan + UBSan =="
 cmake --preset asan >/dev/null
 cmake --build --preset asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    ctest --preset asan
+    ctest --preset asan 2>&1 | tee "$log_dir/asan.log"
 
 if [ -d tests/fuzz ] && ls tests/fuzz/fuzz_*.cpp >/dev/null 2>&1; then
     echo "== libFuzzer, ${FUZZ_SECONDS}s per target =="
@@ -36,4 +38,8 @@ if [ -d tests/fuzz ] && ls tests/fuzz/fuzz_*.cpp >/dev/null 2>&1; then
             tests/fuzz/seeds/"${name#fuzz_}" 2>&1 | tail -n 4
     done
 fi
-echo "== all tests passed =="
+# One closing line for CI: ctest counts of both runs (set -o pipefail already failed us above
+# if any test failed).
+passed=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\2 \1/p' \
+    "$log_dir"/*.log | awk '{ total += $1 - $2; failed += $2 } END { print total " passed, " failed " failed" }')
+echo "tests: $passed"
