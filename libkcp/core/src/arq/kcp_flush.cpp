@@ -1,0 +1,267 @@
+// The send side of kcp-go's kcp.go: flush, which packs ACKs, window probes and PUSH segments
+// into mtu-sized datagrams and decides what to (re)transmit.
+#include "kcp_impl.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace kcp
+{
+
+using detail::Segment;
+
+// kcp-go flush's makeSpace closure: emit the datagram built so far if `space` more bytes would
+// take it past mtu. The buffer is reused; the reserved front bytes belong to the layers below.
+void Kcp::Impl::makeSpace(std::size_t space)
+{
+    if (m_used + space > m_mtu)
+    {
+        // kcp-go emits unconditionally and its session drops buffers without a whole segment;
+        // an empty buffer only gets here for a segment queued before the mtu shrank.
+        if (m_used > m_reserved)
+            m_output(m_buffer.data(), m_used);
+        m_used = m_reserved;
+    }
+    // Such a leftover oversized segment makes one oversized datagram (kcp-go would panic).
+    if (m_used + space > m_buffer.size())
+        m_buffer.resize(m_used + space);
+}
+
+// kcp-go flush's flushBuffer closure: emit what is left, if anything.
+void Kcp::Impl::flushBuffer()
+{
+    if (m_used > m_reserved)
+        m_output(m_buffer.data(), m_used);
+    m_used = m_reserved;
+}
+
+// kcp-go segment.encode for a segment without payload; every encode counts in OutSegs.
+void Kcp::Impl::encodeControl(const SegmentHeader& header)
+{
+    makeSpace(SegmentHeaderSize);
+    encodeSegmentHeader(m_buffer.data() + m_used, header);
+    m_used += SegmentHeaderSize;
+    ++m_counters.outSegs;
+}
+
+// kcp-go wnd_unused: the free receive window we advertise. Truncated to 16 bits like kcp-go's
+// uint16 conversion (rcv_wnd above 65535 wraps).
+std::uint16_t Kcp::Impl::wndUnused() const
+{
+    if (m_rcvQueue.size() < m_rcvWnd)
+        return static_cast<std::uint16_t>(m_rcvWnd - m_rcvQueue.size());
+    return 0;
+}
+
+// kcp-go flush.
+std::uint32_t Kcp::Impl::flush(Millis now, bool ackOnly)
+{
+    // All segments of one flush carry the same wnd and una. ACK/WASK/WINS share this header;
+    // WASK/WINS inherit sn/ts of the last ACK written (the peer ignores them).
+    SegmentHeader ctl;
+    ctl.conv = m_conv;
+    ctl.cmd = static_cast<std::uint8_t>(Command::Ack);
+    ctl.wnd = wndUnused();
+    ctl.una = m_rcvNxt;
+
+    m_used = m_reserved;
+
+    // ACKs. Filter jitter caused by bufferbloat: an ACK below rcv_nxt is already covered by una,
+    // so skip it, but keep the last one (it carries the freshest ts for the peer's RTT).
+    const std::size_t ackCount = m_ackList.size();
+    for (std::size_t i = 0; i < ackCount; ++i)
+    {
+        const detail::AckItem ack = m_ackList[i];
+        if (timeDiff(ack.sn, m_rcvNxt) >= 0 || i + 1 == ackCount)
+        {
+            ctl.sn = ack.sn;
+            ctl.ts = ack.ts;
+            encodeControl(ctl);
+        }
+        // kcp-go calls makeSpace for skipped entries too; that can only emit a full buffer
+        // one entry earlier than the (never skipped) last ACK would, so the datagrams are equal.
+    }
+    m_ackList.clear();
+
+    if (ackOnly)
+    {
+        flushBuffer();
+        return m_interval;
+    }
+
+    // Probe the window while the peer advertises 0: first after 7 s, then 1.5x longer each time
+    // up to 120 s.
+    if (m_rmtWnd == 0)
+    {
+        if (m_probeWait == 0)
+        {
+            m_probeWait = ikcp::ProbeInit;
+            m_tsProbe = now + m_probeWait;
+        }
+        else if (timeDiff(now, m_tsProbe) >= 0)
+        {
+            if (m_probeWait < ikcp::ProbeInit)
+                m_probeWait = ikcp::ProbeInit;
+            m_probeWait += m_probeWait / 2;
+            if (m_probeWait > ikcp::ProbeLimit)
+                m_probeWait = ikcp::ProbeLimit;
+            m_tsProbe = now + m_probeWait;
+            m_probe |= ikcp::AskSend;
+        }
+    }
+    else
+    {
+        m_tsProbe = 0;
+        m_probeWait = 0;
+    }
+
+    if ((m_probe & ikcp::AskSend) != 0)
+    {
+        ctl.cmd = static_cast<std::uint8_t>(Command::WindowAsk);
+        encodeControl(ctl);
+    }
+    if ((m_probe & ikcp::AskTell) != 0)
+    {
+        ctl.cmd = static_cast<std::uint8_t>(Command::WindowTell);
+        encodeControl(ctl);
+    }
+    m_probe = 0;
+
+    // The sending window: the peer's window, our own, and with congestion control the cwnd.
+    std::uint32_t cwnd = std::min(m_sndWnd, m_rmtWnd);
+    if (m_nocwnd == 0)
+        cwnd = std::min(m_cwnd, cwnd);
+
+    // Give queued segments their sn while they fit into snd_una + cwnd.
+    std::size_t newSegsCount = 0;
+    while (newSegsCount < m_sndQueue.size() && timeDiff(m_sndNxt, m_sndUna + cwnd) < 0)
+    {
+        Segment seg = m_sndQueue[newSegsCount];
+        seg.sn = m_sndNxt++;
+        m_sndBuf.pushBack(seg);
+        ++newSegsCount;
+    }
+    m_sndQueue.popFront(newSegsCount);
+
+    // Fast-retransmit threshold; 0 or below disables it.
+    const std::uint32_t resent =
+        m_fastresend > 0 ? static_cast<std::uint32_t>(m_fastresend) : 0xFFFFFFFFu;
+
+    std::uint64_t change = 0;
+    std::uint64_t lostSegs = 0;
+    std::uint64_t fastRetransSegs = 0;
+    std::uint64_t earlyRetransSegs = 0;
+    std::int32_t minrto = static_cast<std::int32_t>(m_interval);
+
+    m_sndBuf.forEach(
+        [&](Segment& segment)
+        {
+            if (segment.acked)
+                return;
+            bool needsend = false;
+            if (segment.xmit == 0)
+            {
+                // First transmission.
+                needsend = true;
+                segment.rto = m_rxRto;
+                segment.resendts = now + segment.rto;
+            }
+            else if (segment.fastack >= resent)
+            {
+                // Fast retransmit: enough later segments were acked.
+                needsend = true;
+                segment.fastack = 0;
+                segment.rto = m_rxRto;
+                segment.resendts = now + segment.rto;
+                ++change;
+                ++fastRetransSegs;
+            }
+            else if (segment.fastack > 0 && newSegsCount == 0)
+            {
+                // Early retransmit (kcp-go only): a later segment was acked and nothing new
+                // went into flight in this flush, so no further ACKs may come to reach resent.
+                needsend = true;
+                segment.fastack = 0;
+                segment.rto = m_rxRto;
+                segment.resendts = now + segment.rto;
+                ++change;
+                ++earlyRetransSegs;
+            }
+            else if (timeDiff(now, segment.resendts) >= 0)
+            {
+                // RTO expired: back off by rx_rto (or half of it with nodelay).
+                needsend = true;
+                segment.rto += m_nodelay == 0 ? m_rxRto : m_rxRto / 2;
+                segment.fastack = 0;
+                segment.resendts = now + segment.rto;
+                ++lostSegs;
+            }
+
+            if (needsend)
+            {
+                ++segment.xmit;
+                segment.ts = now;
+
+                makeSpace(SegmentHeaderSize + segment.len);
+                SegmentHeader h;
+                h.conv = m_conv;
+                h.cmd = static_cast<std::uint8_t>(Command::Push);
+                h.frg = segment.frg;
+                h.wnd = ctl.wnd;
+                h.ts = segment.ts;
+                h.sn = segment.sn;
+                h.una = ctl.una;
+                h.len = segment.len;
+                std::uint8_t* out = encodeSegmentHeader(m_buffer.data() + m_used, h);
+                if (segment.len > 0)
+                    std::memcpy(out, segment.data, segment.len);
+                m_used += SegmentHeaderSize + segment.len;
+                ++m_counters.outSegs;
+
+                if (segment.xmit >= m_deadLink)
+                    m_state = 0xFFFFFFFFu;
+            }
+
+            // The nearest resend time decides when the caller must flush again.
+            const std::int32_t rto = timeDiff(segment.resendts, now);
+            if (rto > 0 && rto < minrto)
+                minrto = rto;
+        });
+
+    flushBuffer();
+
+    m_counters.lostSegs += lostSegs;
+    m_counters.fastRetransSegs += fastRetransSegs;
+    m_counters.earlyRetransSegs += earlyRetransSegs;
+    m_counters.retransSegs += lostSegs + fastRetransSegs + earlyRetransSegs;
+
+    if (m_nocwnd == 0)
+    {
+        // Rate halving after fast/early retransmit (RFC 6937). With resend 0, resent is
+        // 0xFFFFFFFF and the sum wraps to ssthresh - 1, exactly like kcp-go's uint32.
+        if (change > 0)
+        {
+            const std::uint32_t inflight = m_sndNxt - m_sndUna;
+            m_ssthresh = std::max(inflight / 2, ikcp::ThreshMin);
+            m_cwnd = m_ssthresh + resent;
+            m_incr = m_cwnd * m_mss;
+        }
+        // Loss by timeout: back to one segment (RFC 5681); ssthresh from this flush's window.
+        if (lostSegs > 0)
+        {
+            m_ssthresh = std::max(cwnd / 2, ikcp::ThreshMin);
+            m_cwnd = 1;
+            m_incr = m_mss;
+        }
+        // Also how a fresh connection (cwnd 0, nothing sent by its first flush) gets going.
+        if (m_cwnd < 1)
+        {
+            m_cwnd = 1;
+            m_incr = m_mss;
+        }
+    }
+
+    return static_cast<std::uint32_t>(minrto);
+}
+
+} // namespace kcp
