@@ -15,7 +15,8 @@ namespace kcp
 class ReedSolomon
 {
 public:
-    // 1 <= dataShards, 1 <= parityShards, dataShards + parityShards <= 256.
+    // 1 <= dataShards, 1 <= parityShards, dataShards + parityShards <= 256; otherwise throws
+    // std::invalid_argument.
     ReedSolomon(int dataShards, int parityShards);
     ~ReedSolomon();
     ReedSolomon(const ReedSolomon&) = delete;
@@ -35,7 +36,12 @@ public:
     // shards: dataShards + parityShards pointers to shardLength bytes each; present[i] says
     // whether shard i holds data. Rebuilds every missing *data* shard in place (their buffers
     // must be writable). Returns false when fewer than dataShards shards are present.
+    // Missing parity shards are neither read nor written (their pointers may be null). When more
+    // than dataShards shards are present, the lowest-indexed ones are used (as klauspost does).
     bool reconstructData(std::uint8_t* const* shards, const bool* present, std::size_t shardLength);
+
+    // How many decode tables were computed (matrix inversions); the rest came from the cache.
+    std::uint64_t decodeTableBuilds() const;
 
 private:
     struct Impl;

@@ -1,0 +1,45 @@
+#pragma once
+
+// Decode tables (ISA-L ec_init_tables output) keyed by which shard rows a reconstruction used.
+// Inverting a ds x ds matrix costs about ten group encodes, while a lossy link repeats the same
+// few loss patterns, so a small LRU set of tables removes nearly all inversions. All storage is
+// allocated up front: a lookup or insert never touches the heap.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace kcp::fec_detail
+{
+
+// One bit per shard index (ds + ps <= 256).
+using ShardMask = std::array<std::uint64_t, 4>;
+
+inline void setShardBit(ShardMask& mask, int index)
+{
+    mask[static_cast<std::size_t>(index) >> 6] |= std::uint64_t{1} << (index & 63);
+}
+
+class DecodeTableCache
+{
+public:
+    // tableBytes: size of one entry (32 * ds * ps covers any number of missing data shards).
+    DecodeTableCache(std::size_t capacity, std::size_t tableBytes);
+
+    // The cached tables for key, or nullptr. A hit makes the entry most recently used.
+    std::uint8_t* find(const ShardMask& key);
+    // Claims the least recently used entry for key and returns its table storage to fill.
+    std::uint8_t* insert(const ShardMask& key);
+
+    std::size_t capacity() const { return m_keys.size(); }
+
+private:
+    std::size_t m_tableBytes;
+    std::vector<ShardMask> m_keys;
+    std::vector<std::uint64_t> m_lastUse; // 0: empty
+    std::vector<std::uint8_t> m_tables;
+    std::uint64_t m_clock = 0;
+};
+
+} // namespace kcp::fec_detail
