@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <stdexcept>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +50,36 @@ public:
                                                         std::size_t length) = 0;
 
     std::size_t overhead() const { return headerSize() + trailerSize(); }
+
+    // Short tag of the code path in use, e.g. "aes-vaes512" (logs, benches); empty if unknown.
+    virtual std::string_view implementation() const { return {}; }
+};
+
+// Which code runs the ciphers. Every engine produces identical bytes; they exist so that tests and
+// benchmarks can pin (and compare) each path. A cap the CPU cannot honour falls back to the next
+// lower one, decided once when the object is built.
+//   Best      AVX-512 / VAES kernels where the CPU has them (AES, salsa20, xor), else as Avx2.
+//   Avx2      at most AVX2 and 128-bit AES-NI.
+//   Portable  Botan and plain C++ only (the reference path).
+enum class CipherEngine
+{
+    Best,
+    Avx2,
+    Portable,
+};
+
+// kcp-go's BlockCrypt: the bare cipher of one kcptun method applied in place to a whole datagram,
+// without nonce or crc handling (PacketCrypto adds those). Exposed so that benchmarks can time
+// exactly what kcp-go's BenchmarkAES128 etc. time, and for tools that re-encrypt captures.
+// Keyed once at construction; no heap allocation per call; not thread-safe.
+class BlockCrypt
+{
+public:
+    virtual ~BlockCrypt() = default;
+    virtual void encrypt(std::uint8_t* data, std::size_t length) = 0;
+    virtual void decrypt(std::uint8_t* data, std::size_t length) = 0;
+    // Short tag of the code path in use, e.g. "aes-vaes512", "botan:Blowfish" (logs, benches).
+    virtual std::string_view implementation() const = 0;
 };
 
 // Thrown for an unknown crypt name: kcptun silently falls back to AES-256, we refuse.
@@ -69,5 +99,12 @@ const std::vector<std::string>& kcptunCryptNames();
 // Builds the layer for a kcptun --crypt name and the 32-byte derived key (the method takes the
 // prefix it needs, exactly as kcptun does). Throws UnknownCryptError for any other name.
 std::unique_ptr<PacketCrypto> makePacketCrypto(std::string_view cryptName, const SessionKey& key);
+std::unique_ptr<PacketCrypto> makePacketCrypto(std::string_view cryptName, const SessionKey& key,
+                                               CipherEngine engine);
+
+// The bare cipher for one of kcptunCryptNames() (aes-128-gcm and null have no BlockCrypt form).
+// Throws UnknownCryptError for any other name.
+std::unique_ptr<BlockCrypt> makeBlockCrypt(std::string_view cryptName, const SessionKey& key,
+                                           CipherEngine engine = CipherEngine::Best);
 
 } // namespace kcp
