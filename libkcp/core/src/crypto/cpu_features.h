@@ -2,6 +2,10 @@
 
 #include "kcp/packet_crypto.h"
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
+
 namespace kcp::crypto
 {
 
@@ -27,7 +31,10 @@ inline CpuKernels cpuKernels(CipherEngine engine)
     {
         k.avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
                    __builtin_cpu_supports("avx512vl");
-        k.vaes512 = k.avx512 && k.aesNi && __builtin_cpu_supports("vaes");
+        // clang before 16 has no "vaes" for __builtin_cpu_supports: read CPUID.(7,0):ECX[9].
+        unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+        const bool vaes = __get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) && (ecx & (1u << 9));
+        k.vaes512 = k.avx512 && k.aesNi && vaes;
     }
 #else
     (void)engine;

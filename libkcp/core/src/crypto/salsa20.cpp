@@ -80,6 +80,21 @@ template <class V> [[gnu::always_inline]] inline void quarter(V& a, V& b, V& c, 
     a ^= rotl(d + c, 18);
 }
 
+// GCC's two-vector __builtin_shuffle with a runtime mask; clang (the fuzz build) lacks it, so
+// there the same lane selection is spelled out per element.
+template <class V, class M> [[gnu::always_inline]] inline V shuffle2(V a, V b, M mask)
+{
+#if defined(__clang__)
+    constexpr int L = kLanes<V>;
+    V r;
+    for (int j = 0; j < L; ++j)
+        r[j] = mask[j] < L ? a[mask[j]] : b[mask[j] - L];
+    return r;
+#else
+    return __builtin_shuffle(a, b, mask);
+#endif
+}
+
 // rows[0..L) hold L words each; afterwards rows[j] holds word j of every original row. Each pass
 // interleaves the two halves of the row set; log2(L) passes transpose.
 template <class V> [[gnu::always_inline]] inline void transpose(V* rows)
@@ -99,8 +114,8 @@ template <class V> [[gnu::always_inline]] inline void transpose(V* rows)
         V next[L];
         for (int i = 0; i < L / 2; ++i)
         {
-            next[2 * i] = __builtin_shuffle(rows[i], rows[i + L / 2], lo);
-            next[2 * i + 1] = __builtin_shuffle(rows[i], rows[i + L / 2], hi);
+            next[2 * i] = shuffle2(rows[i], rows[i + L / 2], lo);
+            next[2 * i + 1] = shuffle2(rows[i], rows[i + L / 2], hi);
         }
         for (int i = 0; i < L; ++i)
             rows[i] = next[i];
@@ -182,7 +197,7 @@ salsaAvx512(const std::uint32_t* state, std::uint8_t* data, std::size_t length)
 {
     std::uint64_t counter = 0;
     std::size_t off = 0;
-    for (; length - off > 512; off += 1024, counter += 16)
+    for (; off < length && length - off > 512; off += 1024, counter += 16)
         salsaLanes<U32x16>(state, counter, data + off, std::min<std::size_t>(length - off, 1024));
     if (off < length) // a short rest is cheaper on half-width vectors
         salsaLanes<U32x8>(state, counter, data + off, length - off);
