@@ -33,6 +33,20 @@ template <std::size_t N> inline void xorBlock(std::uint8_t* data, const std::uin
     }
 }
 
+inline std::uint32_t loadBe32(const std::uint8_t* p)
+{
+    return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
+           std::uint32_t{p[3]};
+}
+
+inline void storeBe32(std::uint8_t* p, std::uint32_t v)
+{
+    p[0] = static_cast<std::uint8_t>(v >> 24);
+    p[1] = static_cast<std::uint8_t>(v >> 16);
+    p[2] = static_cast<std::uint8_t>(v >> 8);
+    p[3] = static_cast<std::uint8_t>(v);
+}
+
 inline void xorBytes(std::uint8_t* data, const std::uint8_t* keyStream, std::size_t n)
 {
     for (std::size_t i = 0; i < n; ++i)
@@ -44,7 +58,8 @@ inline void xorBytes(std::uint8_t* data, const std::uint8_t* keyStream, std::siz
 //     bytes of its K.
 // Cipher is a policy with `static constexpr std::size_t kBlockSize`,
 // `encryptBlock(const uint8_t* in, uint8_t* out)` and `encryptBlocks(in, out, count)` (ECB over
-// independent blocks, as fast as the cipher can go in parallel).
+// independent blocks, as fast as the cipher can go in parallel), and optionally
+// `encryptWords(uint32_t& v0, uint32_t& v1)` for 8-byte ciphers on big-endian words.
 //
 // Encryption is inherently serial (each K needs the previous ciphertext). Decryption is not: every
 // K_i = E(C_{i-1}) is known up front, so the key stream comes from one bulk ECB call into a member
@@ -63,6 +78,11 @@ public:
 
     void encrypt(std::uint8_t* data, std::size_t length) override
     {
+        if constexpr (requires(std::uint32_t & a) { m_cipher.encryptWords(a, a); })
+        {
+            encryptInWords(data, length);
+            return;
+        }
         alignas(16) std::uint8_t k[B];
         std::memcpy(k, m_firstKeyStream.data(), B);
         const std::size_t full = length / B;
@@ -103,6 +123,30 @@ public:
     std::string_view implementation() const override { return m_implementation; }
 
 private:
+    // For 8-byte ciphers defined on two big-endian words (TEA, XTEA): the CFB chain stays in
+    // registers. Byte swapping commutes with XOR, so C = P ^ K is formed on words and fed straight
+    // back into the cipher; only the stores leave the critical path, which is the cipher alone.
+    void encryptInWords(std::uint8_t* data, std::size_t length)
+    {
+        static_assert(B == 8);
+        std::uint32_t k0 = loadBe32(m_firstKeyStream.data());
+        std::uint32_t k1 = loadBe32(m_firstKeyStream.data() + 4);
+        const std::size_t full = length / B;
+        for (std::size_t i = 0; i < full; ++i)
+        {
+            std::uint8_t* block = data + i * B;
+            k0 ^= loadBe32(block);
+            k1 ^= loadBe32(block + 4);
+            storeBe32(block, k0);
+            storeBe32(block + 4, k1);
+            m_cipher.encryptWords(k0, k1);
+        }
+        std::uint8_t k[B];
+        storeBe32(k, k0);
+        storeBe32(k + 4, k1);
+        xorBytes(data + full * B, k, length % B);
+    }
+
     // 2 KiB covers a whole 1500-byte datagram in one bulk call.
     static constexpr std::size_t kScratchBlocks = 2048 / B;
 

@@ -25,6 +25,7 @@ inline CpuKernels cpuKernels(CipherEngine engine)
 #if defined(__x86_64__) || defined(__i386__)
     if (engine == CipherEngine::Portable)
         return k;
+    __builtin_cpu_init(); // idempotent; needed if we run before libgcc's own constructor
     k.aesNi = __builtin_cpu_supports("aes") && __builtin_cpu_supports("sse4.1");
     k.avx2 = __builtin_cpu_supports("avx2");
     if (engine == CipherEngine::Best)

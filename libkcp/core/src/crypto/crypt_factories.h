@@ -21,6 +21,9 @@ std::unique_ptr<BlockCrypt> makeAesCfb(std::span<const std::uint8_t> key, Cipher
 // kcp-go's TEA: 16 Feistel rounds (8 cycles), CFB.
 std::unique_ptr<BlockCrypt> makeTeaCfb(std::span<const std::uint8_t, 16> key);
 
+// XTEA CFB: a latency-tuned serial encrypt, Botan for everything else. Portable = Botan only.
+std::unique_ptr<BlockCrypt> makeXteaCfb(std::span<const std::uint8_t, 16> key, CipherEngine engine);
+
 // Salsa20/20, nonce = datagram bytes 0..7 (left in clear), counter 0 per datagram.
 std::unique_ptr<BlockCrypt> makeSalsa20(std::span<const std::uint8_t, 32> key, CipherEngine engine);
 

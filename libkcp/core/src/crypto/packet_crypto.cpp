@@ -59,7 +59,7 @@ std::unique_ptr<BlockCrypt> makeBlockCrypt(std::string_view name, const SessionK
     if (name == "tea")
         return makeTeaCfb(key16);
     if (name == "xtea")
-        return makeBotanCfb("XTEA", prefix(key, 16));
+        return makeXteaCfb(key16, engine);
     if (name == "xor")
         return makeXorCrypt(key, engine);
     if (name == "sm4")

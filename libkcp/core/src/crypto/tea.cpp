@@ -9,20 +9,6 @@ namespace kcp::crypto
 namespace
 {
 
-inline std::uint32_t loadBe32(const std::uint8_t* p)
-{
-    return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
-           std::uint32_t{p[3]};
-}
-
-inline void storeBe32(std::uint8_t* p, std::uint32_t v)
-{
-    p[0] = static_cast<std::uint8_t>(v >> 24);
-    p[1] = static_cast<std::uint8_t>(v >> 16);
-    p[2] = static_cast<std::uint8_t>(v >> 8);
-    p[3] = static_cast<std::uint8_t>(v);
-}
-
 // kcp-go builds TEA with golang.org/x/crypto/tea NewCipherWithRounds(key, 16): 16 Feistel rounds
 // = 8 cycles, not the textbook 32 cycles (Botan has no TEA at all). Words and key are big-endian:
 //     sum += 0x9E3779B9
@@ -42,15 +28,20 @@ public:
             m_sums[c] = sum += kDelta;
     }
 
-    void encryptBlock(const std::uint8_t* in, std::uint8_t* out) const
+    void encryptWords(std::uint32_t& v0, std::uint32_t& v1) const
     {
-        std::uint32_t v0 = loadBe32(in);
-        std::uint32_t v1 = loadBe32(in + 4);
         for (int c = 0; c < kCycles; ++c)
         {
             v0 += ((v1 << 4) + m_k[0]) ^ (v1 + m_sums[c]) ^ ((v1 >> 5) + m_k[1]);
             v1 += ((v0 << 4) + m_k[2]) ^ (v0 + m_sums[c]) ^ ((v0 >> 5) + m_k[3]);
         }
+    }
+
+    void encryptBlock(const std::uint8_t* in, std::uint8_t* out) const
+    {
+        std::uint32_t v0 = loadBe32(in);
+        std::uint32_t v1 = loadBe32(in + 4);
+        encryptWords(v0, v1);
         storeBe32(out, v0);
         storeBe32(out + 4, v1);
     }
