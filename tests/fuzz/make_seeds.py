@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Writes the libFuzzer seed corpora in tests/fuzz/seeds/<target>/ from the byte-exact vectors in
+tests/vectors, so that fuzzing starts from real kcptun / kcp-go datagrams instead of having to
+discover a valid crc, FEC header and KCP conv by itself.
+
+The input formats are documented at the top of each fuzz_<target>.cpp; this script must follow
+them. Run it from anywhere; it rewrites the seed directories completely.
+"""
+import json
+import pathlib
+import shutil
+import struct
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+VECTORS = ROOT / "tests" / "vectors"
+SEEDS = ROOT / "tests" / "fuzz" / "seeds"
+
+# fuzz_support.h SeedConvs order
+CONV_INDEX = {3040669049: 0, 16909060: 1, 168496141: 2, 3735928559: 3, 0x1A2B3C4D: 4}
+
+
+def load(name):
+    return json.loads((VECTORS / name).read_text())
+
+
+def u16(v):
+    return struct.pack("<H", v)
+
+
+def write(target, name, data):
+    directory = SEEDS / target
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / name).write_bytes(bytes(data))
+
+
+# --- fuzz_session_datagram -------------------------------------------------------------------
+# byte 0: crypt bits 0-1, FEC bits 2-3, bit 5 message mode; byte 1: bit 0 test key, bits 2-4
+# conv, bit 6 second crypt table, bit 7 mtu 1400; ops: 0 datagram, 1 time step (4 ms units).
+CRYPT = {"aes": 0, "none": 1, "null": 2, "aes-128": 3}
+FEC = {(0, 0): 0, (10, 3): 1, (3, 2): 2}
+
+
+def session_seed(crypt, fec, message, test_key, conv, mtu1400, datagrams):
+    b0 = CRYPT[crypt] | FEC[fec] << 2 | (0x20 if message else 0)
+    b1 = (1 if test_key else 0) | CONV_INDEX[conv] << 2 | (0x80 if mtu1400 else 0)
+    out = bytearray([b0, b1])
+    last = None
+    for t_ms, wire in datagrams:
+        if last is not None and t_ms is not None:
+            out += bytes([1, min(255, max(1, round((t_ms - last) / 4)))])
+        last = t_ms if t_ms is not None else last
+        out += bytes([0]) + u16(len(wire)) + wire
+        out += bytes([2]) + u16(16383)  # read whatever became readable
+    out += bytes([1, 50, 2]) + u16(16383)
+    return out
+
+
+def session_seeds(capture, fec_vectors, crypt_vectors):
+    conv = capture["packets"][0]["kcp_segments"][0]["conv"]
+    t = "session_datagram"
+    packets = capture["packets"]
+    # A client receiving the server's first datagrams (data and a complete parity group).
+    s2c = [(p["t_ms"], bytes.fromhex(p["wire_hex"])) for p in packets
+           if p["dir"] == "s2c" and p["index"] <= 36]
+    write(t, "capture_s2c", session_seed("aes", (10, 3), False, False, conv, False, s2c))
+    # A server receiving the client's first group with one data shard lost: FEC rebuilds it.
+    c2s = [(p["t_ms"], bytes.fromhex(p["wire_hex"])) for p in packets
+           if p["dir"] == "c2s" and p["index"] <= 14 and p["index"] != 6]
+    write(t, "capture_c2s_recover", session_seed("aes", (10, 3), False, False, conv, False, c2s))
+
+    for scenario in fec_vectors["scenarios"]:
+        crypt = {"null (no crypt layer at all)": "null"}.get(scenario["crypt"], scenario["crypt"])
+        wires = [(None, bytes.fromhex(p["wire_hex"])) for p in scenario["packets"]]
+        # Lose the second data shard so that the seed exercises recovery.
+        wires = wires[:1] + wires[2:]
+        geometry = (scenario["datashard"], scenario["parityshard"])
+        write(t, "fec_" + scenario["name"] + "_recover",
+              session_seed(crypt, geometry, scenario["datashard"] == 3, True, scenario["conv"],
+                           scenario["mtu"] == 1400, wires))
+
+    none = next(m for m in crypt_vectors["methods"] if m["crypt"] == "none")
+    bare = [(None, bytes.fromhex(p["wire_hex"])) for p in none["packets"]]
+    write(t, "none_bare_kcp", session_seed("none", (0, 0), False, True, 0x1A2B3C4D, False, bare))
+    # The same KCP bytes with no crypto layer at all.
+    bodies = [(None, bytes.fromhex(p["wire_hex"])[20:]) for p in none["packets"]]
+    write(t, "null_bare_kcp", session_seed("null", (0, 0), False, True, 0x1A2B3C4D, False, bodies))
+
+
+# --- fuzz_fec_decoder ------------------------------------------------------------------------
+# ds byte, ps byte, u16 with maxPacketSize = 8 + u16 % 1493, mode; raw records
+# [u8 time step][u16 length][bytes]; encoder ops 0 encode [u16 len][bytes], 1 deliver [u8 index],
+# 3 drop [u8 index].
+
+
+def fec_header(ds, ps, max_packet, mode):
+    return bytes([ds - 1, ps - 1]) + u16(max_packet - 8) + bytes([mode])
+
+
+def fec_seeds(capture, fec_vectors):
+    t = "fec_decoder"
+    plain = next(s for s in fec_vectors["scenarios"] if s["name"] == "plain_3_2")
+    out = bytearray(fec_header(3, 2, plain["mtu"], 0))
+    for i, p in enumerate(plain["packets"]):
+        if i != 1:
+            body = bytes.fromhex(p["wire_hex"])
+            out += bytes([1]) + u16(len(body)) + body
+    write(t, "raw_plain_3_2_recover", out)
+
+    out = bytearray(fec_header(10, 3, capture["mtu"] - 20, 0))
+    for p in capture["packets"]:
+        if p["dir"] == "c2s" and p["index"] <= 14 and p["index"] != 7:
+            body = bytes.fromhex(p["decrypted_hex"])[20:]
+            out += bytes([1]) + u16(len(body)) + body
+    write(t, "raw_capture_10_3_recover", out)
+
+    for name, mode, lengths in (("encoder_10_3_loss", 1, (40, 1298, 0, 210, 1298, 8, 1298, 500,
+                                                          1298, 64)),
+                                ("encoder_3_2_wrap", 3, (100, 30, 7, 1000, 1, 2))):
+        ds, ps = (10, 3) if "10_3" in name else (3, 2)
+        out = bytearray(fec_header(ds, ps, 1330, mode))
+        if mode & 2:
+            out += bytes([1])  # start two groups below paws
+        for n, length in enumerate(lengths):
+            out += bytes([0]) + u16(length) + bytes((n * 7 + k) & 0xFF for k in range(length))
+        out += bytes([3, 2])  # lose one data shard of the first group
+        out += bytes([1, 0]) * (2 * (ds + ps))  # deliver the rest in order
+        write(t, name, out)
+
+
+# --- fuzz_kcp_input --------------------------------------------------------------------------
+# config: flags, mtu byte (50 + 6 * b), reserved, sndwnd - 1, rcvwnd - 1, conv index.
+# single: ops 0 raw datagram [flags][u16][bytes], 3 recv [u16], 6 flush when due.
+# pair: (op & 0x3f) % 6: 0 send [u16], 1 recv [u16], 3 step [u8], 5 deliver all; bit 7 = B.
+
+
+def kcp_seeds(capture):
+    t = "kcp_input"
+    conv = CONV_INDEX[capture["packets"][0]["kcp_segments"][0]["conv"]]
+    # stream, interval 30, nc, resend 2; mtu 1352 with 28 reserved -> mss 1300 like kcptun's.
+    config = bytes([0x99, 217, 28, 127, 255, conv])
+    out = bytearray(config)
+    for p in capture["packets"]:
+        if p["dir"] != "s2c" or p.get("fec_type", "").startswith("parity"):
+            continue
+        fec = bytes.fromhex(p["decrypted_hex"])[20:]
+        size = struct.unpack_from("<H", fec, 6)[0]
+        segments = fec[8:6 + size]
+        out += bytes([0, 1]) + u16(len(segments)) + segments
+        out += bytes([6, 3]) + u16(8192)
+    write(t, "single_capture_s2c", out)
+
+    for name, flags in (("pair_stream", 0xB9), ("pair_message", 0xB8)):
+        out = bytearray(bytes([flags, 217, 28, 31, 127, 0]))
+        for length in (13, 4000, 1300, 1):
+            out += bytes([0]) + u16(length)     # A sends
+            out += bytes([3, 30])               # A flushes 30 ms later
+            out += bytes([5])                   # A's datagrams reach B
+            out += bytes([0x81]) + u16(8191)    # B reads
+            out += bytes([0x83, 30, 0x85])      # B flushes its ACKs, they reach A
+        write(t, name, out)
+
+
+# --- fuzz_packet_crypto_open -----------------------------------------------------------------
+# mode byte: bit 0 round trip, bit 1 test key; then the datagram (or body).
+
+
+def crypto_seeds(capture, fec_vectors, crypt_vectors):
+    t = "packet_crypto_open"
+    for i, method in enumerate(crypt_vectors["methods"]):
+        packet = method["packets"][i % 3]
+        write(t, "open_" + method["crypt"], b"\x02" + bytes.fromhex(packet["wire_hex"]))
+    write(t, "open_capture_aes", b"\x00" + bytes.fromhex(capture["packets"][2]["wire_hex"]))
+    aes128 = next(s for s in fec_vectors["scenarios"] if s["name"] == "aes128_3_2")
+    write(t, "open_fec_aes128", b"\x02" + bytes.fromhex(aes128["packets"][0]["wire_hex"]))
+    write(t, "roundtrip_hello", b"\x01hello kcptun\n")
+    write(t, "roundtrip_block", b"\x03" + bytes(range(64)))
+
+
+def main():
+    capture = load("kcptun_capture.json")
+    fec_vectors = load("fec_packets.json")
+    crypt_vectors = load("kcp_crypt.json")
+    if SEEDS.exists():
+        shutil.rmtree(SEEDS)
+    session_seeds(capture, fec_vectors, crypt_vectors)
+    fec_seeds(capture, fec_vectors)
+    kcp_seeds(capture)
+    crypto_seeds(capture, fec_vectors, crypt_vectors)
+    for directory in sorted(SEEDS.iterdir()):
+        files = sorted(directory.iterdir())
+        print(f"{directory.name}: {len(files)} seeds, {sum(f.stat().st_size for f in files)} bytes")
+
+
+if __name__ == "__main__":
+    main()
