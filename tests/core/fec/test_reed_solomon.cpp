@@ -8,6 +8,8 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <bit>
+#include <numeric>
 #include <random>
 #include <stdexcept>
 
