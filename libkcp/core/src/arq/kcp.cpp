@@ -107,7 +107,12 @@ void Kcp::Impl::setWindowSize(int sndWnd, int rcvWnd)
     if (sndWnd > 0)
         m_sndWnd = static_cast<std::uint32_t>(sndWnd);
     if (rcvWnd > 0)
+    {
         m_rcvWnd = static_cast<std::uint32_t>(rcvWnd);
+        // A flush interval's worth of ACKs is about one receive window: reserve it now rather
+        // than growing the list in the middle of traffic (bounded against absurd windows).
+        m_ackList.reserve(std::min<std::size_t>(m_rcvWnd, 65536));
+    }
 }
 
 // -- Impl: application side -------------------------------------------------------------------
@@ -160,7 +165,9 @@ int Kcp::Impl::peekSize() const
     const Segment& first = m_rcvQueue[0];
     if (first.frg == 0)
         return static_cast<int>(first.len);
-    if (m_rcvQueue.size() < static_cast<std::size_t>(first.frg) + 1)
+    // kcp-go computes frg+1 in uint8: for frg 255 (no sender of ours makes it, a peer may) it
+    // wraps to 0 and the completeness check passes; keep that, the reads must agree with it.
+    if (m_rcvQueue.size() < static_cast<std::uint8_t>(first.frg + 1))
         return -1;
     int length = 0;
     for (std::size_t k = 0; k < m_rcvQueue.size(); ++k)

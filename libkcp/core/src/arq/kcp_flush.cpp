@@ -53,6 +53,74 @@ std::uint16_t Kcp::Impl::wndUnused() const
     return 0;
 }
 
+// The per-segment body of kcp-go flush's retransmission loop: decide whether the segment goes
+// out now (first transmission, fast retransmit, early retransmit or RTO, in kcp-go's order),
+// update its timer, and encode it.
+void Kcp::Impl::transmitIfDue(Segment& segment, FlushPass& pass)
+{
+    const Millis now = pass.now;
+    if (segment.xmit == 0)
+    {
+        // First transmission.
+        segment.rto = m_rxRto;
+        segment.resendts = now + segment.rto;
+    }
+    else if (segment.fastack >= pass.resent)
+    {
+        // Fast retransmit: enough later segments were acked.
+        segment.fastack = 0;
+        segment.rto = m_rxRto;
+        segment.resendts = now + segment.rto;
+        ++pass.change;
+        ++pass.fast;
+    }
+    else if (segment.fastack > 0 && !pass.newSegments)
+    {
+        // Early retransmit (kcp-go only): a later segment was acked and nothing new went into
+        // flight in this flush, so no further ACKs may come to reach the threshold.
+        segment.fastack = 0;
+        segment.rto = m_rxRto;
+        segment.resendts = now + segment.rto;
+        ++pass.change;
+        ++pass.early;
+    }
+    else if (timeDiff(now, segment.resendts) >= 0)
+    {
+        // RTO expired: back off by rx_rto (or half of it with nodelay), not by the segment's
+        // own rto as ikcp.c does.
+        segment.rto += m_nodelay == 0 ? m_rxRto : m_rxRto / 2;
+        segment.fastack = 0;
+        segment.resendts = now + segment.rto;
+        ++pass.lost;
+    }
+    else
+    {
+        return; // skipped by fewer than `resent` ACKs while new data flows: wait
+    }
+
+    ++segment.xmit;
+    segment.ts = now;
+
+    makeSpace(SegmentHeaderSize + segment.len);
+    SegmentHeader h;
+    h.conv = m_conv;
+    h.cmd = static_cast<std::uint8_t>(Command::Push);
+    h.frg = segment.frg;
+    h.wnd = pass.wnd;
+    h.ts = segment.ts;
+    h.sn = segment.sn;
+    h.una = pass.una;
+    h.len = segment.len;
+    std::uint8_t* out = encodeSegmentHeader(m_buffer.data() + m_used, h);
+    if (segment.len > 0)
+        std::memcpy(out, segment.data, segment.len);
+    m_used += SegmentHeaderSize + segment.len;
+    ++m_counters.outSegs;
+
+    if (segment.xmit >= m_deadLink)
+        m_state = 0xFFFFFFFFu;
+}
+
 // kcp-go flush.
 std::uint32_t Kcp::Impl::flush(Millis now, bool ackOnly)
 {
@@ -147,99 +215,49 @@ std::uint32_t Kcp::Impl::flush(Millis now, bool ackOnly)
     const std::uint32_t resent =
         m_fastresend > 0 ? static_cast<std::uint32_t>(m_fastresend) : 0xFFFFFFFFu;
 
-    std::uint64_t change = 0;
-    std::uint64_t lostSegs = 0;
-    std::uint64_t fastRetransSegs = 0;
-    std::uint64_t earlyRetransSegs = 0;
+    FlushPass pass{now, resent, newSegsCount > 0, ctl.wnd, ctl.una};
     std::int32_t minrto = static_cast<std::int32_t>(m_interval);
 
-    m_sndBuf.forEach(
-        [&](Segment& segment)
+    // kcp-go walks all of snd_buf on every flush. Most segments are simply waiting (sent, not
+    // skipped by any ACK, timer not expired): keep that test inline and tight, and leave the
+    // rest to transmitIfDue. Then the nearest resend time bounds the caller's next wait.
+    const auto scan = [&](Segment* seg, std::size_t count)
+    {
+        for (Segment* const end = seg + count; seg != end; ++seg)
         {
-            if (segment.acked)
-                return;
-            bool needsend = false;
-            if (segment.xmit == 0)
+            std::int32_t rto = timeDiff(seg->resendts, now);
+            // Waiting: sent, not acked, not skipped by any ACK, timer running. One combined
+            // test so the common case is a handful of instructions and no call.
+            const bool waiting =
+                ((seg->fastack | std::uint32_t(seg->acked)) == 0) & (seg->xmit != 0) & (rto > 0);
+            if (!waiting)
             {
-                // First transmission.
-                needsend = true;
-                segment.rto = m_rxRto;
-                segment.resendts = now + segment.rto;
+                if (seg->acked)
+                    continue;
+                transmitIfDue(*seg, pass);
+                rto = timeDiff(seg->resendts, now);
+                if (rto <= 0)
+                    continue;
             }
-            else if (segment.fastack >= resent)
-            {
-                // Fast retransmit: enough later segments were acked.
-                needsend = true;
-                segment.fastack = 0;
-                segment.rto = m_rxRto;
-                segment.resendts = now + segment.rto;
-                ++change;
-                ++fastRetransSegs;
-            }
-            else if (segment.fastack > 0 && newSegsCount == 0)
-            {
-                // Early retransmit (kcp-go only): a later segment was acked and nothing new
-                // went into flight in this flush, so no further ACKs may come to reach resent.
-                needsend = true;
-                segment.fastack = 0;
-                segment.rto = m_rxRto;
-                segment.resendts = now + segment.rto;
-                ++change;
-                ++earlyRetransSegs;
-            }
-            else if (timeDiff(now, segment.resendts) >= 0)
-            {
-                // RTO expired: back off by rx_rto (or half of it with nodelay).
-                needsend = true;
-                segment.rto += m_nodelay == 0 ? m_rxRto : m_rxRto / 2;
-                segment.fastack = 0;
-                segment.resendts = now + segment.rto;
-                ++lostSegs;
-            }
-
-            if (needsend)
-            {
-                ++segment.xmit;
-                segment.ts = now;
-
-                makeSpace(SegmentHeaderSize + segment.len);
-                SegmentHeader h;
-                h.conv = m_conv;
-                h.cmd = static_cast<std::uint8_t>(Command::Push);
-                h.frg = segment.frg;
-                h.wnd = ctl.wnd;
-                h.ts = segment.ts;
-                h.sn = segment.sn;
-                h.una = ctl.una;
-                h.len = segment.len;
-                std::uint8_t* out = encodeSegmentHeader(m_buffer.data() + m_used, h);
-                if (segment.len > 0)
-                    std::memcpy(out, segment.data, segment.len);
-                m_used += SegmentHeaderSize + segment.len;
-                ++m_counters.outSegs;
-
-                if (segment.xmit >= m_deadLink)
-                    m_state = 0xFFFFFFFFu;
-            }
-
-            // The nearest resend time decides when the caller must flush again.
-            const std::int32_t rto = timeDiff(segment.resendts, now);
-            if (rto > 0 && rto < minrto)
-                minrto = rto;
-        });
+            minrto = rto < minrto ? rto : minrto;
+        }
+    };
+    const auto runs = m_sndBuf.runs();
+    scan(runs.first, runs.firstSize);
+    scan(runs.second, runs.secondSize);
 
     flushBuffer();
 
-    m_counters.lostSegs += lostSegs;
-    m_counters.fastRetransSegs += fastRetransSegs;
-    m_counters.earlyRetransSegs += earlyRetransSegs;
-    m_counters.retransSegs += lostSegs + fastRetransSegs + earlyRetransSegs;
+    m_counters.lostSegs += pass.lost;
+    m_counters.fastRetransSegs += pass.fast;
+    m_counters.earlyRetransSegs += pass.early;
+    m_counters.retransSegs += pass.lost + pass.fast + pass.early;
 
     if (m_nocwnd == 0)
     {
         // Rate halving after fast/early retransmit (RFC 6937). With resend 0, resent is
         // 0xFFFFFFFF and the sum wraps to ssthresh - 1, exactly like kcp-go's uint32.
-        if (change > 0)
+        if (pass.change > 0)
         {
             const std::uint32_t inflight = m_sndNxt - m_sndUna;
             m_ssthresh = std::max(inflight / 2, ikcp::ThreshMin);
@@ -247,7 +265,7 @@ std::uint32_t Kcp::Impl::flush(Millis now, bool ackOnly)
             m_incr = m_cwnd * m_mss;
         }
         // Loss by timeout: back to one segment (RFC 5681); ssthresh from this flush's window.
-        if (lostSegs > 0)
+        if (pass.lost > 0)
         {
             m_ssthresh = std::max(cwnd / 2, ikcp::ThreshMin);
             m_cwnd = 1;

@@ -137,6 +137,21 @@ private:
     std::uint16_t wndUnused() const; // wnd_unused
     void growCwndOnAck();            // Input's "cwnd update when packet arrived"
 
+    // What one flush decides once and every segment's transmission needs.
+    struct FlushPass
+    {
+        Millis now;
+        std::uint32_t resent;     // fast-retransmit threshold, 0xFFFFFFFF = off
+        bool newSegments;         // this flush moved segments from snd_queue into snd_buf
+        std::uint16_t wnd;        // stamped on every segment
+        std::uint32_t una;        //   "
+        std::uint64_t change = 0; // fast + early retransmits (for cwnd)
+        std::uint64_t lost = 0;
+        std::uint64_t fast = 0;
+        std::uint64_t early = 0;
+    };
+    void transmitIfDue(detail::Segment& segment, FlushPass& pass);
+
     // Output buffer cursor for flush (kcp-go's makeSpace/flushBuffer closures).
     void makeSpace(std::size_t space);
     void flushBuffer();

@@ -64,15 +64,18 @@ public:
     }
 
     // The elements as at most two contiguous runs, for loops that must be tight (flush).
-    template <typename Fn> void forEach(Fn&& fn)
+    struct Runs
     {
-        const std::size_t firstEnd =
-            m_head + m_size < m_slots.size() ? m_head + m_size : m_slots.size();
-        for (std::size_t i = m_head; i < firstEnd; ++i)
-            fn(m_slots[i]);
-        const std::size_t wrapped = m_size - (firstEnd - m_head);
-        for (std::size_t i = 0; i < wrapped; ++i)
-            fn(m_slots[i]);
+        T* first;
+        std::size_t firstSize;
+        T* second;
+        std::size_t secondSize;
+    };
+    Runs runs()
+    {
+        const std::size_t firstSize =
+            m_size < m_slots.size() - m_head ? m_size : m_slots.size() - m_head;
+        return {m_slots.data() + m_head, firstSize, m_slots.data(), m_size - firstSize};
     }
 
 private:

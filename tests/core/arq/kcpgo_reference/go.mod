@@ -1,0 +1,3 @@
+module kcpgoreference
+
+go 1.19

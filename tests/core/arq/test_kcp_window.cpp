@@ -1,0 +1,397 @@
+// Windows as kcp-go's flush and Input handle them: the sending window min(snd_wnd, rmt_wnd)
+// (and cwnd with congestion control), zero-window probing (WASK/WINS), the spontaneous WINS when
+// the receive queue drains from full, and the ACK filter.
+#include "kcp_test_util.h"
+
+#include <QtTest>
+
+using namespace kcp;
+using namespace kcptest;
+
+class TestKcpWindow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void sendingWindowIsMinOfSndAndRemote();
+    void inflightBoundedOverLossyLink_data();
+    void inflightBoundedOverLossyLink();
+    void congestionWindowFromZero();
+    void congestionWindowAfterTimeoutAndFastRetransmit();
+    void zeroWindowProbeSchedule();
+    void waskAnsweredByWins();
+    void winsWhenQueueDrainsFromFull();
+    void ackFilterSkipsAcksCoveredByUna();
+    void remoteWindowOnlyFromRegularPackets();
+};
+
+namespace
+{
+
+std::vector<std::uint32_t> pushSns(const std::vector<Seg>& segs)
+{
+    std::vector<std::uint32_t> sns;
+    for (const Seg& s : segs)
+        if (s.h.cmd == Push)
+            sns.push_back(s.h.sn);
+    return sns;
+}
+
+using Sns = std::vector<std::uint32_t>;
+
+void queueSegments(Kcp& k, int count)
+{
+    for (int i = 0; i < count; ++i)
+        QCOMPARE(k.send(pattern(100)), 0);
+}
+
+} // namespace
+
+// nc = 1: segments enter the window only while snd_nxt < snd_una + min(snd_wnd, rmt_wnd).
+void TestKcpWindow::sendingWindowIsMinOfSndAndRemote()
+{
+    CapturingKcp c(1);
+    c.kcp.setNoDelay({0, 10, 2, 1});
+    c.kcp.setWindowSize(8, 32);
+    queueSegments(c.kcp, 20);
+    c.kcp.flush(0, false);
+    QCOMPARE(pushSns(c.takeSegments()), (Sns{0, 1, 2, 3, 4, 5, 6, 7}));
+    QCOMPARE(c.kcp.inflight(), 8u);
+    QCOMPARE(c.kcp.sndQueueSize(), 12);
+    QCOMPARE(c.kcp.waitSnd(), 20);
+
+    // The peer acks 0..1 (una 2) and has room for 3: the window is 2 + 3 = 5 < snd_nxt 8.
+    QCOMPARE(c.kcp.input(segment(1, Ack, 1, 0, 2, 3), true, false, 30), 0);
+    QCOMPARE(c.kcp.remoteWnd(), 3);
+    QCOMPARE(c.kcp.sndUna(), 2u);
+    QVERIFY(pushSns(c.takeSegments()).empty()); // the slide flushed, but nothing fits
+    // una 8, room 3: sn 8..10.
+    QCOMPARE(c.kcp.input(segment(1, Ack, 7, 0, 8, 3), true, false, 40), 0);
+    QCOMPARE(pushSns(c.takeSegments()), (Sns{8, 9, 10}));
+    QCOMPARE(c.kcp.inflight(), 3u);
+    // Room 0: acked up to 11, still nothing new goes out.
+    QCOMPARE(c.kcp.input(segment(1, Ack, 10, 0, 11, 0), true, false, 50), 0);
+    QCOMPARE(c.kcp.inflight(), 0u);
+    QVERIFY(pushSns(c.takeSegments()).empty());
+    c.kcp.flush(60, false);
+    QVERIFY(pushSns(c.takeSegments()).empty());
+    QCOMPARE(c.kcp.sndQueueSize(), 9);
+}
+
+// Over a lossy link, with a slow reader so the advertised window moves, the sender never has
+// more than min(snd_wnd, rmt_wnd) segments in flight: whichever is smaller binds.
+void TestKcpWindow::inflightBoundedOverLossyLink_data()
+{
+    QTest::addColumn<int>("sndWnd");
+    QTest::addColumn<int>("rcvWnd");
+    QTest::newRow("receiver binds") << 24 << 16;
+    QTest::newRow("sender binds") << 8 << 32;
+}
+
+void TestKcpWindow::inflightBoundedOverLossyLink()
+{
+    QFETCH(int, sndWnd);
+    QFETCH(int, rcvWnd);
+    const int bound = std::min(sndWnd, rcvWnd);
+    Link link(0x99, 15);
+    for (Kcp* k : {&link.a(), &link.b()})
+    {
+        k->setNoDelay({0, 20, 2, 1});
+        k->setStreamMode(true);
+    }
+    link.a().setWindowSize(sndWnd, 32);
+    link.b().setWindowSize(32, rcvWnd);
+    std::uint32_t rng = 5;
+    link.drop = [&](int, const Bytes&)
+    {
+        rng = rng * 1103515245u + 12345u;
+        return (rng >> 16) % 100 < 10;
+    };
+    std::vector<std::uint8_t> buf(1 << 16);
+    std::uint64_t received = 0;
+    std::uint64_t written = 0;
+    std::uint32_t maxInflight = 0;
+    Kcp& a = link.a();
+    for (Millis t = 0; t < 30000; ++t)
+    {
+        link.step(t);
+        // The very first flight goes out against kcp-go's initial rmt_wnd 32, before the
+        // peer has advertised anything; count from when that is long gone.
+        const bool settled = t > 1000;
+        if (settled)
+            maxInflight = std::max(maxInflight, a.inflight());
+        if (t % 5 == 0) // a slow reader: at most one segment every 5 ms
+        {
+            const int n = link.b().recv(buf);
+            if (n > 0)
+                received += std::uint64_t(n);
+        }
+        while (written < 4000000 && link.writable(0))
+        {
+            link.write(0, pattern(4000, written), t);
+            written += 4000;
+            if (settled)
+                maxInflight = std::max(maxInflight, a.inflight());
+        }
+        link.transmit(t);
+        if (t > 100) // once the peer has spoken, its window is what it advertises
+            QVERIFY(a.remoteWnd() <= rcvWnd);
+    }
+    QVERIFY(received > 1000000);
+    QCOMPARE(maxInflight, std::uint32_t(bound)); // reached, never exceeded
+}
+
+// nc = 0: cwnd starts at 0 (kcp-go NewKCP never sets it), so the first flush sends nothing and
+// raises it to 1. Then slow start below ssthresh 2, and byte-counted growth above.
+void TestKcpWindow::congestionWindowFromZero()
+{
+    CapturingKcp c(1);
+    c.kcp.setNoDelay({0, 10, 0, 0});
+    QCOMPARE(c.kcp.mss(), 1376);
+    queueSegments(c.kcp, 20);
+    QCOMPARE(c.kcp.cwnd(), 0);
+    QCOMPARE(c.kcp.ssthresh(), 2);
+    c.kcp.flush(0, false);
+    QVERIFY(c.takeSegments().empty());
+    QCOMPARE(c.kcp.cwnd(), 1); // incr = mss
+
+    c.kcp.flush(10, false);
+    QCOMPARE(pushSns(c.takeSegments()), (Sns{0}));
+
+    // una 1: slow start, cwnd 2, incr 2 * 1376 = 2752. The slide flushes: sn 1, 2.
+    QCOMPARE(c.kcp.input(segment(1, Ack, 0, 10, 1, 32), true, false, 30), 0);
+    QCOMPARE(c.kcp.cwnd(), 2);
+    QCOMPARE(pushSns(c.takeSegments()), (Sns{1, 2}));
+
+    // una 3: cwnd 2 is not below ssthresh 2: incr += 1376*1376/2752 + 1376/16 = 688 + 86
+    // -> 3526 < 3 * 1376 = 4128, cwnd stays 2: sn 3, 4.
+    QCOMPARE(c.kcp.input(segment(1, Ack, 2, 30, 3, 32), true, false, 50), 0);
+    QCOMPARE(c.kcp.cwnd(), 2);
+    QCOMPARE(pushSns(c.takeSegments()), (Sns{3, 4}));
+
+    // una 5: incr += 1893376 / 3526 (= 536) + 86 -> 4148 >= 4128: cwnd = ceil(4148 / 1376) = 4.
+    QCOMPARE(c.kcp.input(segment(1, Ack, 4, 50, 5, 32), true, false, 70), 0);
+    QCOMPARE(c.kcp.cwnd(), 4);
+    QCOMPARE(pushSns(c.takeSegments()), (Sns{5, 6, 7, 8}));
+
+    // The peer's room shrinks to 3: cwnd only grows while below rmt_wnd, so it stays 4, but the
+    // window used is min(cwnd, rmt_wnd) = 3. una 6 + 3 = 9 = snd_nxt: nothing new.
+    QCOMPARE(c.kcp.input(segment(1, Ack, 5, 70, 6, 3), true, false, 90), 0);
+    QCOMPARE(c.kcp.cwnd(), 4);
+    QVERIFY(pushSns(c.takeSegments()).empty());
+    QCOMPARE(c.kcp.input(segment(1, Ack, 8, 70, 9, 3), true, false, 110), 0);
+    QCOMPARE(c.kcp.cwnd(), 4);
+    QCOMPARE(pushSns(c.takeSegments()), (Sns{9, 10, 11}));
+}
+
+void TestKcpWindow::congestionWindowAfterTimeoutAndFastRetransmit()
+{
+    // Timeout: ssthresh = (window used by that flush) / 2, at least 2; cwnd back to 1.
+    {
+        CapturingKcp c(1);
+        c.kcp.setNoDelay({0, 10, 0, 0});
+        c.kcp.setWindowSize(8, 32);
+        queueSegments(c.kcp, 20);
+        c.kcp.flush(0, false);                                                  // cwnd 0 -> 1
+        c.kcp.flush(1, false);                                                  // sn 0
+        QCOMPARE(c.kcp.input(segment(1, Ack, 0, 1, 1, 32), true, false, 2), 0); // cwnd 2
+        c.clear();
+        QCOMPARE(c.kcp.cwnd(), 2);
+        // sn 1 and 2 were sent at t=2 by the slide flush with rx_rto 101 (sample 1 ms, interval
+        // 10 -> 1 + max(10, 0) -> clamped to 100... srtt 1, rttvar 0: rto = max(100, 11)).
+        QCOMPARE(c.kcp.rto(), 100);
+        c.kcp.flush(101, false);
+        QVERIFY(c.takeSegments().empty());
+        c.kcp.flush(102, false); // both time out; window of this flush = min(8, 32, 2) = 2
+        QCOMPARE(c.kcp.counters().lostSegs, std::uint64_t(2));
+        QCOMPARE(c.kcp.ssthresh(), 2);
+        QCOMPARE(c.kcp.cwnd(), 1);
+    }
+    // Fast retransmit (rate halving): ssthresh = inflight / 2, cwnd = ssthresh + resend.
+    {
+        CapturingKcp c(1);
+        c.kcp.setNoDelay({0, 10, 2, 1}); // fill a 16-segment flight without cwnd first
+        c.kcp.setWindowSize(16, 32);
+        queueSegments(c.kcp, 16);
+        c.kcp.flush(0, false);
+        QCOMPARE(c.kcp.inflight(), 16u);
+        c.kcp.setNoDelay({-1, -1, -1, 0}); // now congestion control on
+        Bytes acks;
+        appendSegment(acks, 1, Ack, 1, 0, 0, 32);
+        appendSegment(acks, 1, Ack, 2, 0, 0, 32);
+        QCOMPARE(c.kcp.input(acks, true, false, 20), 0);
+        c.clear();
+        c.kcp.flush(20, false);
+        QCOMPARE(pushSns(c.takeSegments()), (Sns{0}));
+        QCOMPARE(c.kcp.counters().fastRetransSegs, std::uint64_t(1));
+        QCOMPARE(c.kcp.ssthresh(), 8); // inflight 16 / 2
+        QCOMPARE(c.kcp.cwnd(), 10);    // 8 + resend 2
+    }
+}
+
+// The peer advertises 0: the first flush that sees it arms the probe 7000 ms ahead; each WASK
+// re-arms it 1.5x further (integer), capped at 120000 ms. Nothing new is sent meanwhile.
+void TestKcpWindow::zeroWindowProbeSchedule()
+{
+    CapturingKcp c(1);
+    c.kcp.setNoDelay({0, 10, 0, 1});
+    QCOMPARE(c.kcp.input(segment(1, Wins, 0, 0, 0, 0), true, false, 0), 0);
+    QCOMPARE(c.kcp.remoteWnd(), 0);
+    QCOMPARE(c.kcp.send(pattern(10)), 0);
+
+    // 7000, then +10500, +15750, +23625, +35437, +53155, +79732, +119598, +120000 (cap).
+    const Sns expected = {7000, 17500, 33250, 56875, 92312, 145467, 225199, 344797, 464797};
+    Sns probes;
+    for (Millis t = 0; t <= 470000; ++t)
+    {
+        c.kcp.flush(t, false);
+        for (const Seg& s : c.takeSegments())
+        {
+            QCOMPARE(s.h.cmd, Wask);
+            QCOMPARE(s.h.wnd, std::uint16_t(32)); // our own free window
+            QCOMPARE(s.h.len, 0u);
+            QCOMPARE(s.h.sn, 0u); // leftovers of an ACK of this flush: none
+            QCOMPARE(s.h.ts, 0u);
+            probes.push_back(t);
+        }
+    }
+    QCOMPARE(probes, expected);
+    QCOMPARE(c.kcp.sndQueueSize(), 1); // nothing sent into a closed window
+
+    // The window opens: probing stops, the data goes.
+    QCOMPARE(c.kcp.input(segment(1, Wins, 0, 0, 0, 4), true, false, 470001), 0);
+    c.kcp.flush(470002, false);
+    QCOMPARE(pushSns(c.takeSegments()), (Sns{0}));
+}
+
+// A WASK makes the next full flush send WINS; an ack-only flush does not.
+void TestKcpWindow::waskAnsweredByWins()
+{
+    CapturingKcp c(1);
+    Bytes d;
+    appendSegment(d, 1, Push, 0, 77, 0, 32, pattern(5));
+    appendSegment(d, 1, Wask, 0, 0, 0, 32);
+    QCOMPARE(c.kcp.input(d, true, false, 100), 0);
+    c.kcp.flush(100, true);
+    std::vector<Seg> segs = c.takeSegments();
+    QCOMPARE(segs.size(), std::size_t(1));
+    QCOMPARE(segs[0].h.cmd, Ack);
+    c.kcp.flush(101, false);
+    segs = c.takeSegments();
+    QCOMPARE(segs.size(), std::size_t(1));
+    QCOMPARE(segs[0].h.cmd, Wins);
+    QCOMPARE(segs[0].h.wnd, std::uint16_t(31)); // one segment waits in rcv_queue
+    QCOMPARE(segs[0].h.una, 1u);
+    QCOMPARE(segs[0].h.len, 0u);
+    c.kcp.flush(102, false);
+    QVERIFY(c.takeSegments().empty()); // answered once
+
+    // In the same flush as an ACK, WINS repeats that ACK's sn and ts.
+    Bytes d2;
+    appendSegment(d2, 1, Push, 1, 88, 0, 32, pattern(5));
+    appendSegment(d2, 1, Wask, 0, 0, 0, 32);
+    QCOMPARE(c.kcp.input(d2, true, false, 110), 0);
+    c.kcp.flush(110, false);
+    segs = c.takeSegments();
+    QCOMPARE(segs.size(), std::size_t(2));
+    QCOMPARE(segs[0].h.cmd, Ack);
+    QCOMPARE(segs[1].h.cmd, Wins);
+    QCOMPARE(segs[1].h.sn, 1u);
+    QCOMPARE(segs[1].h.ts, 88u);
+    QCOMPARE(segs[1].h.wnd, std::uint16_t(30));
+}
+
+// kcp-go Recv: if rcv_queue was full (>= rcv_wnd) before the read and is not after, the next
+// flush tells the peer (WINS) without being asked.
+void TestKcpWindow::winsWhenQueueDrainsFromFull()
+{
+    CapturingKcp c(1);
+    c.kcp.setWindowSize(32, 4);
+    Bytes d;
+    for (std::uint32_t sn = 0; sn < 3; ++sn)
+        appendSegment(d, 1, Push, sn, 0, 0, 32, pattern(10));
+    QCOMPARE(c.kcp.input(d, true, false, 0), 0);
+    QCOMPARE(c.kcp.rcvQueueSize(), 3);
+    std::vector<std::uint8_t> buf(100);
+    QCOMPARE(c.kcp.recv(buf), 10); // 3 -> 2: was not full, no WINS
+    c.kcp.flush(1, false);
+    std::vector<Seg> segs = c.takeSegments();
+    QCOMPARE(countCmd(segs, Wins), 0);
+    QCOMPARE(segs.back().h.wnd, std::uint16_t(2));
+
+    Bytes d2;
+    for (std::uint32_t sn = 3; sn < 5; ++sn)
+        appendSegment(d2, 1, Push, sn, 0, 0, 32, pattern(10));
+    QCOMPARE(c.kcp.input(d2, true, false, 2), 0);
+    QCOMPARE(c.kcp.rcvQueueSize(), 4); // full
+    c.kcp.flush(2, false);
+    segs = c.takeSegments();
+    QCOMPARE(segs.back().h.wnd, std::uint16_t(0)); // the ACK says: window closed
+    QCOMPARE(c.kcp.recv(buf), 10);
+    c.kcp.flush(3, false);
+    segs = c.takeSegments();
+    QCOMPARE(segs.size(), std::size_t(1));
+    QCOMPARE(segs[0].h.cmd, Wins);
+    QCOMPARE(segs[0].h.wnd, std::uint16_t(1));
+    QCOMPARE(segs[0].h.una, 5u);
+}
+
+// An ACK whose sn is below rcv_nxt at flush time is covered by una and skipped, except the last
+// in the list.
+void TestKcpWindow::ackFilterSkipsAcksCoveredByUna()
+{
+    CapturingKcp c(1);
+    // In order: acks for 0, 1, 2 pending, rcv_nxt 3 -> only the last (sn 2) is written.
+    Bytes d;
+    for (std::uint32_t sn = 0; sn < 3; ++sn)
+        appendSegment(d, 1, Push, sn, 100 + sn, 0, 32, pattern(1));
+    QCOMPARE(c.kcp.input(d, true, false, 200), 0);
+    c.kcp.flush(200, true);
+    std::vector<Seg> segs = c.takeSegments();
+    QCOMPARE(segs.size(), std::size_t(1));
+    QCOMPARE(segs[0].h.sn, 2u);
+    QCOMPARE(segs[0].h.ts, 102u);
+    QCOMPARE(segs[0].h.una, 3u);
+
+    // Out of order: 4, 5 arrive (rcv_nxt stays 3), then 3 in a later datagram. At flush time
+    // rcv_nxt is 6, so 4 and 5 are covered; 3 is last and kept.
+    Bytes d1;
+    appendSegment(d1, 1, Push, 4, 104, 0, 32, pattern(1));
+    appendSegment(d1, 1, Push, 5, 105, 0, 32, pattern(1));
+    QCOMPARE(c.kcp.input(d1, true, false, 210), 0);
+    QCOMPARE(c.kcp.input(segment(1, Push, 3, 103, 0, 32, pattern(1)), true, false, 211), 0);
+    c.kcp.flush(211, false);
+    segs = c.takeSegments();
+    QCOMPARE(segs.size(), std::size_t(1));
+    QCOMPARE(segs[0].h.sn, 3u);
+    QCOMPARE(segs[0].h.una, 6u);
+
+    // Without the gap being filled, acks at or above rcv_nxt all go out.
+    Bytes d2;
+    appendSegment(d2, 1, Push, 7, 107, 0, 32, pattern(1));
+    appendSegment(d2, 1, Push, 8, 108, 0, 32, pattern(1));
+    appendSegment(d2, 1, Push, 2, 102, 0, 32, pattern(1)); // a duplicate below una
+    appendSegment(d2, 1, Push, 9, 109, 0, 32, pattern(1));
+    QCOMPARE(c.kcp.input(d2, true, false, 220), 0);
+    c.kcp.flush(220, true);
+    segs = c.takeSegments();
+    QCOMPARE(pushSns(segs).size(), std::size_t(0));
+    Sns acked;
+    for (const Seg& s : segs)
+        acked.push_back(s.h.sn);
+    QCOMPARE(acked, (Sns{7, 8, 9})); // 2 skipped: below rcv_nxt 6 and not last
+}
+
+// FEC-recovered input (regular = false) never changes rmt_wnd: it may be old.
+void TestKcpWindow::remoteWindowOnlyFromRegularPackets()
+{
+    Kcp k(1, [](std::uint8_t*, std::size_t) {});
+    QCOMPARE(k.remoteWnd(), 32);
+    QCOMPARE(k.input(segment(1, Wins, 0, 0, 0, 100), false, false, 0), 0);
+    QCOMPARE(k.remoteWnd(), 32);
+    QCOMPARE(k.input(segment(1, Wins, 0, 0, 0, 100), true, false, 0), 0);
+    QCOMPARE(k.remoteWnd(), 100);
+}
+
+QTEST_APPLESS_MAIN(TestKcpWindow)
+#include "test_kcp_window.moc"
