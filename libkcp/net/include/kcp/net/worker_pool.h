@@ -1,0 +1,99 @@
+#pragma once
+
+#include "kcp/snmp_counters.h"
+
+#include <QObject>
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+namespace kcp::net
+{
+
+namespace detail
+{
+class KcpServerPrivate;
+class KcpSocketPrivate;
+class Worker;
+}
+
+// Socket-level counters over every UDP socket of the process (closed ones included): how many
+// syscalls the backends needed, and what the kernel refused.
+struct IoStats
+{
+    quint64 rxDatagrams = 0;
+    quint64 rxWakeups = 0;    // read notifications handled
+    quint64 rxSyscalls = 0;   // recvmmsg / readDatagram calls
+    quint64 rxTruncated = 0;  // datagrams over 1500 bytes, dropped
+    quint64 txDatagrams = 0;
+    quint64 txSyscalls = 0;   // sendmmsg / writeDatagram calls
+    quint64 txDropped = 0;    // refused by the kernel or over the send backlog: lost
+    quint64 txBlocked = 0;    // times the kernel answered EAGAIN (send backlog in use)
+};
+
+// The process-wide pool of worker QThreads that runs every KcpSocket and KcpServer session
+// (DESIGN.md "net owns threads and sockets"). Each worker owns its UDP sockets and sessions and
+// one timer armed at the earliest deadline among them. Created on first use by the thread that
+// uses it first (normally the main thread, where it lives and emits), and stopped when
+// QCoreApplication is destroyed. All members are for that thread unless stated.
+class WorkerPool : public QObject
+{
+    Q_OBJECT
+
+public:
+    static WorkerPool* instance();
+
+    // Worker threads to start (default 1, or KCPDESK_WORKERS). Only before the pool exists;
+    // returns false afterwards. Any thread.
+    static bool setThreadCount(int count);
+    int threadCount() const;
+
+    // How often (1..10 Hz) workers publish snmpUpdated() and each KcpSocket::statsUpdated().
+    void setStatsRate(int hz);
+    int statsRate() const;
+
+    // kcp-go's DefaultSnmp for this process: every session's counters, those of closed sessions
+    // included, plus the net layer's own (ActiveOpens, PassiveOpens, CurrEstab, MaxConn, and
+    // InErrs / InCsumErrors for datagrams no session took). The last published value (zeros
+    // before the first), or a fresh one gathered synchronously from every worker by collect()
+    // (blocks until each worker has answered; for tests and tools, not for a GUI tick).
+    SnmpCounters snmp() const;
+    SnmpCounters collect();
+    // Like collect(), for the sockets.
+    IoStats collectIo();
+
+    // Sessions alive right now, over all workers (CurrEstab). Any thread.
+    int sessionCount() const;
+
+signals:
+    // Process-wide counters, statsRate() times per second while anything is connected here; no
+    // worker gathers them otherwise.
+    void snmpUpdated(const kcp::SnmpCounters& counters);
+
+protected:
+    void connectNotify(const QMetaMethod& signal) override;
+    void disconnectNotify(const QMetaMethod& signal) override;
+
+private:
+    friend class KcpSocket;
+    friend class KcpServer;
+    friend class detail::KcpServerPrivate;
+    friend class detail::KcpSocketPrivate;
+    friend class detail::Worker;
+
+    explicit WorkerPool(int threads);
+    ~WorkerPool() override;
+    static void shutdown();
+
+    // The worker with the fewest sessions (ties: lowest index). Any thread.
+    detail::Worker* pickWorker();
+    static quint64 nextId();
+    void onWorkerSnapshot(int index, const SnmpCounters& counters);
+    void updatePublishing();
+
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace kcp::net

@@ -1,0 +1,279 @@
+#include "mmsg_udp_io.h"
+
+#include <QObject>
+
+#include <cerrno>
+#include <cstring>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace kcp::net::detail
+{
+
+namespace
+{
+
+// Beyond this many queued datagrams the kernel is clearly not keeping up: drop new ones (KCP
+// retransmits them) instead of growing without bound. ~8 MB of slabs per socket at most.
+constexpr std::size_t MaxBacklog = 4096;
+// Receive batches handled per wake-up before yielding to the event loop (fairness: timers and the
+// worker's other sockets). The notifier is level-triggered, so the rest is read right after.
+constexpr int MaxBatchesPerWakeup = 16;
+constexpr std::size_t RxSlotSize = 2048;  // > MaxDatagram, so MSG_TRUNC flags oversize input
+
+// Receive buffers are per worker thread, not per socket: a worker handles one socket at a time
+// and the views die when the handler returns, so 5,000 client sockets share one 128 KB arena.
+struct RxArena
+{
+    std::unique_ptr<std::uint8_t[]> buffers{new std::uint8_t[RxSlotSize * DatagramIo::BatchSize]};
+    mmsghdr msgs[DatagramIo::BatchSize];
+    iovec iov[DatagramIo::BatchSize];
+    sockaddr_storage addrs[DatagramIo::BatchSize];
+    RxDatagram batch[DatagramIo::BatchSize];
+};
+
+RxArena& rxArena()
+{
+    static thread_local RxArena arena;
+    return arena;
+}
+
+QString errnoString(const char* what)
+{
+    return QStringLiteral("%1: %2").arg(QString::fromLatin1(what), QString::fromLocal8Bit(std::strerror(errno)));
+}
+
+} // namespace
+
+struct MmsgUdpIo::TxItem
+{
+    std::uint8_t* slab;
+    std::uint32_t length;
+    Endpoint to;
+};
+
+MmsgUdpIo::MmsgUdpIo()
+    : m_txMsgs(new mmsghdr[BatchSize])
+    , m_txIov(new iovec[BatchSize])
+{
+}
+
+MmsgUdpIo::~MmsgUdpIo()
+{
+    m_readNotifier.reset();
+    m_writeNotifier.reset();
+    if (m_fd >= 0)
+        ::close(m_fd);
+}
+
+bool MmsgUdpIo::bind(const QHostAddress& address, quint16 port, int socketBufferBytes,
+                     QString& error)
+{
+    // Qt's meaning of the special addresses: Any = dual-stack, AnyIPv4/AnyIPv6 = one family.
+    bool v6Only = true;
+    sockaddr_storage local{};
+    socklen_t localLength = 0;
+    const bool dualStack = address == QHostAddress(QHostAddress::Any);
+    const bool isV4 = asIpv4(address);
+    if (dualStack || (!isV4 && address.protocol() == QAbstractSocket::IPv6Protocol))
+    {
+        m_family = AF_INET6;
+        v6Only = !dualStack;
+        const Endpoint e = Endpoint::fromHost(dualStack ? QHostAddress(QHostAddress::AnyIPv6)
+                                                        : address,
+                                              port);
+        localLength = e.toSockaddr(AF_INET6, local);
+    }
+    else if (isV4)
+    {
+        m_family = AF_INET;
+        localLength = Endpoint::fromHost(address, port).toSockaddr(AF_INET, local);
+    }
+    else
+    {
+        error = QStringLiteral("unsupported bind address %1").arg(address.toString());
+        return false;
+    }
+
+    m_fd = ::socket(m_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (m_fd < 0)
+    {
+        error = errnoString("socket");
+        return false;
+    }
+    if (m_family == AF_INET6)
+    {
+        const int on = v6Only ? 1 : 0;
+        ::setsockopt(m_fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on);
+    }
+    if (socketBufferBytes > 0)
+    {
+        ::setsockopt(m_fd, SOL_SOCKET, SO_RCVBUF, &socketBufferBytes, sizeof socketBufferBytes);
+        ::setsockopt(m_fd, SOL_SOCKET, SO_SNDBUF, &socketBufferBytes, sizeof socketBufferBytes);
+    }
+    if (::bind(m_fd, reinterpret_cast<sockaddr*>(&local), localLength) != 0)
+    {
+        error = errnoString("bind");
+        ::close(m_fd);
+        m_fd = -1;
+        return false;
+    }
+    sockaddr_storage bound{};
+    socklen_t boundLength = sizeof bound;
+    ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&bound), &boundLength);
+    Endpoint e;
+    Endpoint::fromSockaddr(reinterpret_cast<sockaddr*>(&bound), e);
+    m_localAddress = dualStack ? QHostAddress(QHostAddress::Any) : address;
+    m_localPort = e.port;
+
+    m_readNotifier = std::make_unique<QSocketNotifier>(m_fd, QSocketNotifier::Read);
+    QObject::connect(m_readNotifier.get(), &QSocketNotifier::activated,
+                     m_readNotifier.get(), [this] { onReadable(); });
+    return true;
+}
+
+void MmsgUdpIo::onReadable()
+{
+    RxArena& a = rxArena();
+    m_counters.rxWakeups++;
+    for (int round = 0; round < MaxBatchesPerWakeup; ++round)
+    {
+        for (int i = 0; i < BatchSize; ++i)
+        {
+            a.iov[i].iov_base = a.buffers.get() + static_cast<std::size_t>(i) * RxSlotSize;
+            a.iov[i].iov_len = RxSlotSize;
+            std::memset(&a.msgs[i].msg_hdr, 0, sizeof(msghdr));
+            a.msgs[i].msg_hdr.msg_iov = &a.iov[i];
+            a.msgs[i].msg_hdr.msg_iovlen = 1;
+            a.msgs[i].msg_hdr.msg_name = &a.addrs[i];
+            a.msgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+        }
+        const int n = ::recvmmsg(m_fd, a.msgs, BatchSize, MSG_DONTWAIT, nullptr);
+        m_counters.rxSyscalls++;
+        if (n <= 0)
+            return;  // EAGAIN (drained) or a transient error; the notifier tells us when to retry
+
+        int kept = 0;
+        for (int i = 0; i < n; ++i)
+        {
+            const mmsghdr& m = a.msgs[i];
+            if ((m.msg_hdr.msg_flags & MSG_TRUNC) || m.msg_len > MaxDatagram)
+            {
+                m_counters.rxTruncated++;
+                continue;
+            }
+            RxDatagram& d = a.batch[kept];
+            if (!Endpoint::fromSockaddr(reinterpret_cast<const sockaddr*>(&a.addrs[i]), d.from))
+                continue;
+            d.data = static_cast<std::uint8_t*>(a.iov[i].iov_base);
+            d.length = m.msg_len;
+            ++kept;
+        }
+        m_counters.rxDatagrams += static_cast<std::uint64_t>(n);
+        if (kept > 0 && m_handler)
+            m_handler(std::span<RxDatagram>(a.batch, static_cast<std::size_t>(kept)));
+        if (n < BatchSize)
+            return;  // short read: the queue was empty when the kernel answered
+    }
+}
+
+void MmsgUdpIo::send(const Peer& to, std::span<const std::uint8_t> datagram)
+{
+    if (m_fd < 0 || datagram.size() > m_txPool.slabSize())
+    {
+        m_counters.txDropped++;
+        return;
+    }
+    if (m_txQueue.size() - m_txHead >= MaxBacklog)
+    {
+        m_counters.txDropped++;
+        return;
+    }
+    std::uint8_t* slab = m_txPool.acquire();
+    std::memcpy(slab, datagram.data(), datagram.size());
+    m_txQueue.push_back(TxItem{slab, static_cast<std::uint32_t>(datagram.size()), to.endpoint});
+    // A full batch leaves at once (unless the kernel already pushed back).
+    if (!m_writeWaiting && m_txQueue.size() - m_txHead >= static_cast<std::size_t>(BatchSize))
+        sendQueued();
+}
+
+void MmsgUdpIo::flush()
+{
+    if (!m_writeWaiting)
+        sendQueued();
+}
+
+bool MmsgUdpIo::sendQueued()
+{
+    sockaddr_storage addrs[BatchSize];
+    while (m_txHead < m_txQueue.size())
+    {
+        const std::size_t count = std::min<std::size_t>(BatchSize, m_txQueue.size() - m_txHead);
+        for (std::size_t i = 0; i < count; ++i)
+        {
+            const TxItem& item = m_txQueue[m_txHead + i];
+            m_txIov[i].iov_base = item.slab;
+            m_txIov[i].iov_len = item.length;
+            std::memset(&m_txMsgs[i].msg_hdr, 0, sizeof(msghdr));
+            m_txMsgs[i].msg_hdr.msg_iov = &m_txIov[i];
+            m_txMsgs[i].msg_hdr.msg_iovlen = 1;
+            m_txMsgs[i].msg_hdr.msg_name = &addrs[i];
+            m_txMsgs[i].msg_hdr.msg_namelen = item.to.toSockaddr(m_family, addrs[i]);
+        }
+        const int sent = ::sendmmsg(m_fd, m_txMsgs.get(), static_cast<unsigned>(count), MSG_DONTWAIT);
+        m_counters.txSyscalls++;
+        if (sent < 0)
+        {
+            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)
+            {
+                m_counters.txBlocked++;
+                if (m_txHead > 0)
+                {
+                    m_txQueue.erase(m_txQueue.begin(),
+                                    m_txQueue.begin() + static_cast<std::ptrdiff_t>(m_txHead));
+                    m_txHead = 0;
+                }
+                setWriteWait(true);
+                return false;
+            }
+            if (errno == EINTR)
+                continue;
+            // A hard error belongs to the first message (unreachable peer, EMSGSIZE, a v6 peer on
+            // a v4 socket): drop that one, like a loss on the wire, and go on with the rest.
+            m_counters.txDropped++;
+            m_txPool.release(m_txQueue[m_txHead].slab);
+            ++m_txHead;
+            continue;
+        }
+        for (int i = 0; i < sent; ++i)
+            m_txPool.release(m_txQueue[m_txHead + static_cast<std::size_t>(i)].slab);
+        m_txHead += static_cast<std::size_t>(sent);
+        m_counters.txDatagrams += static_cast<std::uint64_t>(sent);
+        // A partial batch: the next call reports why (or sends the rest).
+    }
+    m_txQueue.clear();
+    m_txHead = 0;
+    setWriteWait(false);
+    return true;
+}
+
+void MmsgUdpIo::setWriteWait(bool on)
+{
+    if (on == m_writeWaiting)
+        return;
+    m_writeWaiting = on;
+    if (on && !m_writeNotifier)
+    {
+        m_writeNotifier = std::make_unique<QSocketNotifier>(m_fd, QSocketNotifier::Write);
+        QObject::connect(m_writeNotifier.get(), &QSocketNotifier::activated,
+                         m_writeNotifier.get(), [this] { sendQueued(); });
+    }
+    // Only while a backlog exists: a UDP socket is almost always writable, so an enabled write
+    // notifier would spin the event loop.
+    if (m_writeNotifier)
+        m_writeNotifier->setEnabled(on);
+}
+
+} // namespace kcp::net::detail

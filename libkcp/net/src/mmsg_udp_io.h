@@ -1,0 +1,70 @@
+#pragma once
+
+#include "datagram_io.h"
+
+#include "kcp/buffer_pool.h"
+
+#include <QSocketNotifier>
+
+#include <memory>
+#include <vector>
+
+struct mmsghdr;
+struct iovec;
+struct sockaddr_storage;
+
+namespace kcp::net::detail
+{
+
+// Linux recvmmsg/sendmmsg backend.
+//
+// The socket is created with ::socket()/::bind() here rather than taken from a bound QUdpSocket:
+// QUdpSocket keeps its own read notifier on the descriptor (and re-enables it on every read
+// call), and two QSocketNotifiers on one descriptor make Qt warn and deliver each event twice,
+// or to the wrong object. Owning the descriptor means exactly one read notifier, ours, and a
+// write notifier that exists only while the kernel refused part of a batch.
+//
+// Reads drain: recvmmsg(64) is repeated while it returns full batches (a short batch means the
+// queue is empty; the level-triggered notifier fires again if more arrived meanwhile), capped per
+// wake-up so that one busy socket cannot starve the worker's timer and its other sockets.
+// Sends queue copies (the core's views die at popTransmit) and leave in sendmmsg batches of 64;
+// what the kernel does not take (EAGAIN, partial batch) waits in a bounded backlog.
+class MmsgUdpIo final : public DatagramIo
+{
+public:
+    MmsgUdpIo();
+    ~MmsgUdpIo() override;
+
+    bool bind(const QHostAddress& address, quint16 port, int socketBufferBytes,
+              QString& error) override;
+    QHostAddress localAddress() const override { return m_localAddress; }
+    quint16 localPort() const override { return m_localPort; }
+    IoBackend backend() const override { return IoBackend::Mmsg; }
+
+    void send(const Peer& to, std::span<const std::uint8_t> datagram) override;
+    void flush() override;
+
+private:
+    struct TxItem;
+
+    void onReadable();
+    bool sendQueued();  // false: the kernel is full, wait for the write notifier
+    void setWriteWait(bool on);
+
+    int m_fd = -1;
+    int m_family = 0;
+    QHostAddress m_localAddress;
+    quint16 m_localPort = 0;
+    std::unique_ptr<QSocketNotifier> m_readNotifier;
+    std::unique_ptr<QSocketNotifier> m_writeNotifier;
+    bool m_writeWaiting = false;
+
+    // Send side: FIFO [m_txHead, size) of queued copies, slabs recycled through m_txPool.
+    BufferPool m_txPool;
+    std::vector<TxItem> m_txQueue;
+    std::size_t m_txHead = 0;
+    std::unique_ptr<mmsghdr[]> m_txMsgs;
+    std::unique_ptr<iovec[]> m_txIov;
+};
+
+} // namespace kcp::net::detail

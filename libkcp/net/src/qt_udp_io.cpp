@@ -1,0 +1,119 @@
+#include "qt_udp_io.h"
+
+#include <QVariant>
+
+namespace kcp::net::detail
+{
+
+namespace
+{
+
+constexpr int MaxBatchesPerWakeup = 16;
+constexpr qint64 RxSlotSize = 2048;
+
+// Per worker thread, shared by all its sockets (see mmsg_udp_io.cpp).
+struct RxArena
+{
+    std::unique_ptr<std::uint8_t[]> buffers{
+        new std::uint8_t[static_cast<std::size_t>(RxSlotSize) * DatagramIo::BatchSize]};
+    RxDatagram batch[DatagramIo::BatchSize];
+};
+
+RxArena& rxArena()
+{
+    static thread_local RxArena arena;
+    return arena;
+}
+
+} // namespace
+
+QtUdpIo::QtUdpIo() = default;
+QtUdpIo::~QtUdpIo() = default;
+
+bool QtUdpIo::bind(const QHostAddress& address, quint16 port, int socketBufferBytes,
+                   QString& error)
+{
+    m_socket = std::make_unique<QUdpSocket>();
+    if (!m_socket->bind(address, port))
+    {
+        error = m_socket->errorString();
+        m_socket.reset();
+        return false;
+    }
+    if (socketBufferBytes > 0)
+    {
+        m_socket->setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption,
+                                  QVariant(socketBufferBytes));
+        m_socket->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption,
+                                  QVariant(socketBufferBytes));
+    }
+    QObject::connect(m_socket.get(), &QUdpSocket::readyRead, m_socket.get(),
+                     [this] { onReadyRead(); });
+    return true;
+}
+
+QHostAddress QtUdpIo::localAddress() const
+{
+    return m_socket ? m_socket->localAddress() : QHostAddress();
+}
+
+quint16 QtUdpIo::localPort() const
+{
+    return m_socket ? m_socket->localPort() : 0;
+}
+
+void QtUdpIo::onReadyRead()
+{
+    RxArena& a = rxArena();
+    m_counters.rxWakeups++;
+    for (int round = 0; round < MaxBatchesPerWakeup; ++round)
+    {
+        int kept = 0;
+        // QUdpSocket re-arms its (level-triggered) notifier on each readDatagram, so stopping
+        // early is safe: readyRead comes again for what is left.
+        while (kept < BatchSize && m_socket->hasPendingDatagrams())
+        {
+            auto* slot = a.buffers.get() + static_cast<std::size_t>(kept) * RxSlotSize;
+            QHostAddress host;
+            quint16 port = 0;
+            const qint64 n = m_socket->readDatagram(reinterpret_cast<char*>(slot), RxSlotSize,
+                                                    &host, &port);
+            m_counters.rxSyscalls++;
+            if (n < 0)
+                break;
+            m_counters.rxDatagrams++;
+            if (n > static_cast<qint64>(MaxDatagram))
+            {
+                m_counters.rxTruncated++;
+                continue;
+            }
+            a.batch[kept] = RxDatagram{slot, static_cast<std::size_t>(n), Endpoint::fromHost(host, port)};
+            ++kept;
+        }
+        if (kept == 0)
+            return;
+        if (m_handler)
+            m_handler(std::span<RxDatagram>(a.batch, static_cast<std::size_t>(kept)));
+        if (kept < BatchSize)
+            return;
+    }
+}
+
+void QtUdpIo::send(const Peer& to, std::span<const std::uint8_t> datagram)
+{
+    if (!m_socket)
+    {
+        m_counters.txDropped++;
+        return;
+    }
+    const qint64 n = m_socket->writeDatagram(reinterpret_cast<const char*>(datagram.data()),
+                                             static_cast<qint64>(datagram.size()), to.host,
+                                             to.endpoint.port);
+    m_counters.txSyscalls++;
+    if (n < 0)
+        m_counters.txDropped++;
+    else
+        m_counters.txDatagrams++;
+}
+
+} // namespace kcp::net::detail

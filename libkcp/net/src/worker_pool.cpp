@@ -1,0 +1,239 @@
+#include "kcp/net/worker_pool.h"
+
+#include "worker.h"
+
+#include <QCoreApplication>
+#include <QMetaMethod>
+#include <QMutex>
+#include <QThread>
+
+#include <algorithm>
+
+namespace kcp::net
+{
+
+namespace
+{
+
+QMutex g_poolMutex;
+WorkerPool* g_pool = nullptr;
+int g_requestedThreads = 0;
+std::atomic<quint64> g_nextId{1};
+
+int defaultThreadCount()
+{
+    bool ok = false;
+    const int fromEnv = qEnvironmentVariableIntValue("KCPDESK_WORKERS", &ok);
+    return ok && fromEnv > 0 ? std::min(fromEnv, 64) : 1;
+}
+
+} // namespace
+
+struct WorkerPool::Private
+{
+    std::vector<QThread*> threads;
+    std::vector<detail::Worker*> workers;
+    std::vector<SnmpCounters> snapshots;
+    SnmpCounters last;
+    int statsRate = 1;
+    bool publishing = false;
+};
+
+WorkerPool* WorkerPool::instance()
+{
+    QMutexLocker lock(&g_poolMutex);
+    if (!g_pool)
+    {
+        qRegisterMetaType<kcp::SessionStats>();
+        qRegisterMetaType<kcp::SnmpCounters>();
+        g_pool = new WorkerPool(g_requestedThreads > 0 ? g_requestedThreads : defaultThreadCount());
+        qAddPostRoutine(&WorkerPool::shutdown);
+    }
+    return g_pool;
+}
+
+bool WorkerPool::setThreadCount(int count)
+{
+    QMutexLocker lock(&g_poolMutex);
+    if (g_pool || count < 1)
+        return false;
+    g_requestedThreads = std::min(count, 64);
+    return true;
+}
+
+WorkerPool::WorkerPool(int threads)
+    : d(std::make_unique<Private>())
+{
+    d->snapshots.resize(static_cast<std::size_t>(threads));
+    for (int i = 0; i < threads; ++i)
+    {
+        auto* thread = new QThread;
+        thread->setObjectName(QStringLiteral("kcp-worker-%1").arg(i));
+        auto* worker = new detail::Worker(this, i);
+        worker->moveToThread(thread);
+        thread->start();
+        d->threads.push_back(thread);
+        d->workers.push_back(worker);
+    }
+}
+
+WorkerPool::~WorkerPool()
+{
+    for (std::size_t i = 0; i < d->workers.size(); ++i)
+    {
+        detail::Worker* worker = d->workers[i];
+        QThread* thread = d->threads[i];
+        if (thread->isRunning())
+        {
+            QMetaObject::invokeMethod(worker, [worker] { worker->shutdown(); },
+                                      Qt::BlockingQueuedConnection);
+            thread->quit();
+            thread->wait();
+        }
+        delete worker;
+        delete thread;
+    }
+}
+
+void WorkerPool::shutdown()
+{
+    WorkerPool* pool = nullptr;
+    {
+        QMutexLocker lock(&g_poolMutex);
+        pool = g_pool;
+        g_pool = nullptr;
+    }
+    delete pool;
+}
+
+int WorkerPool::threadCount() const
+{
+    return static_cast<int>(d->workers.size());
+}
+
+void WorkerPool::setStatsRate(int hz)
+{
+    d->statsRate = std::clamp(hz, 1, 10);
+    const int interval = 1000 / d->statsRate;
+    for (detail::Worker* w : d->workers)
+        w->post([w, interval] { w->setStatsInterval(interval); });
+}
+
+int WorkerPool::statsRate() const
+{
+    return d->statsRate;
+}
+
+SnmpCounters WorkerPool::snmp() const
+{
+    return d->last;
+}
+
+SnmpCounters WorkerPool::collect()
+{
+    SnmpCounters total;
+    for (detail::Worker* w : d->workers)
+    {
+        SnmpCounters part;
+        if (QThread::currentThread() == w->thread())
+            part = w->collectSnmp();
+        else
+            QMetaObject::invokeMethod(w, [w, &part] { part = w->collectSnmp(); },
+                                      Qt::BlockingQueuedConnection);
+        total += part;
+    }
+    const detail::NetCounters& n = detail::netCounters();
+    total.ActiveOpens = n.activeOpens.load();
+    total.PassiveOpens = n.passiveOpens.load();
+    total.CurrEstab = n.currEstab.load();
+    total.MaxConn = n.maxConn.load();
+    return total;
+}
+
+IoStats WorkerPool::collectIo()
+{
+    IoStats total;
+    for (detail::Worker* w : d->workers)
+    {
+        IoStats part;
+        if (QThread::currentThread() == w->thread())
+            part = w->collectIo();
+        else
+            QMetaObject::invokeMethod(w, [w, &part] { part = w->collectIo(); },
+                                      Qt::BlockingQueuedConnection);
+        total.rxDatagrams += part.rxDatagrams;
+        total.rxWakeups += part.rxWakeups;
+        total.rxSyscalls += part.rxSyscalls;
+        total.rxTruncated += part.rxTruncated;
+        total.txDatagrams += part.txDatagrams;
+        total.txSyscalls += part.txSyscalls;
+        total.txDropped += part.txDropped;
+        total.txBlocked += part.txBlocked;
+    }
+    return total;
+}
+
+int WorkerPool::sessionCount() const
+{
+    return static_cast<int>(detail::netCounters().currEstab.load());
+}
+
+detail::Worker* WorkerPool::pickWorker()
+{
+    detail::Worker* best = d->workers.front();
+    for (detail::Worker* w : d->workers)
+    {
+        if (w->sessionCount() < best->sessionCount())
+            best = w;
+    }
+    return best;
+}
+
+quint64 WorkerPool::nextId()
+{
+    return g_nextId.fetch_add(1, std::memory_order_relaxed);
+}
+
+void WorkerPool::onWorkerSnapshot(int index, const SnmpCounters& counters)
+{
+    d->snapshots[static_cast<std::size_t>(index)] = counters;
+    // Worker 0 sets the pace: one emission per tick, with the others' latest values.
+    if (index != 0)
+        return;
+    SnmpCounters total;
+    for (const SnmpCounters& part : d->snapshots)
+        total += part;
+    const detail::NetCounters& n = detail::netCounters();
+    total.ActiveOpens = n.activeOpens.load();
+    total.PassiveOpens = n.passiveOpens.load();
+    total.CurrEstab = n.currEstab.load();
+    total.MaxConn = n.maxConn.load();
+    d->last = total;
+    emit snmpUpdated(total);
+}
+
+void WorkerPool::connectNotify(const QMetaMethod& signal)
+{
+    if (signal == QMetaMethod::fromSignal(&WorkerPool::snmpUpdated))
+        QMetaObject::invokeMethod(this, [this] { updatePublishing(); }, Qt::QueuedConnection);
+}
+
+void WorkerPool::disconnectNotify(const QMetaMethod& signal)
+{
+    // An invalid method means "all signals" (disconnect()).
+    if (!signal.isValid() || signal == QMetaMethod::fromSignal(&WorkerPool::snmpUpdated))
+        QMetaObject::invokeMethod(this, [this] { updatePublishing(); }, Qt::QueuedConnection);
+}
+
+void WorkerPool::updatePublishing()
+{
+    const bool wanted = isSignalConnected(QMetaMethod::fromSignal(&WorkerPool::snmpUpdated));
+    if (wanted == d->publishing)
+        return;
+    d->publishing = wanted;
+    const int interval = 1000 / d->statsRate;
+    for (detail::Worker* w : d->workers)
+        w->post([w, wanted, interval] { w->setSnmpPublishing(wanted, interval); });
+}
+
+} // namespace kcp::net

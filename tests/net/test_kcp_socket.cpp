@@ -1,0 +1,222 @@
+// KcpSocket / KcpServer over real UDP sockets on loopback, for both I/O backends: small echoes on
+// IPv4 and IPv6, dual-stack peers reported as plain IPv4, write backpressure, stats signals, and
+// 64 MB echoed intact.
+
+#include "net_test_util.h"
+
+#include "kcp/net/worker_pool.h"
+
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace kcp::net;
+using nettest::EchoClient;
+using nettest::EchoServer;
+
+class TestKcpSocket : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        qRegisterMetaType<QAbstractSocket::SocketError>();
+        qRegisterMetaType<QAbstractSocket::SocketState>();
+    }
+
+    void echoSmall_data()
+    {
+        QTest::addColumn<QString>("backend");
+        QTest::addColumn<QString>("address");
+        for (const char* b : {"qt", "mmsg"})
+        {
+            QTest::addRow("%s-ipv4", b) << QString::fromLatin1(b) << QStringLiteral("127.0.0.1");
+            QTest::addRow("%s-ipv6", b) << QString::fromLatin1(b) << QStringLiteral("::1");
+        }
+    }
+
+    void echoSmall()
+    {
+        QFETCH(QString, backend);
+        QFETCH(QString, address);
+        const KcpOptions o = nettest::fastOptions(backend);
+        EchoServer echo(nettest::serverOptions(o));
+        QVERIFY2(echo.listen(QHostAddress(address)), qPrintable(echo.server->errorString()));
+
+        KcpSocket client;
+        client.setOptions(o);
+        QSignalSpy connected(&client, &KcpSocket::connected);
+        client.connectToHost(address, echo.port());
+        QVERIFY(client.waitForConnected(5000));
+        QCOMPARE(connected.count(), 1);
+        QCOMPARE(client.backend(), *parseIoBackend(backend));
+        QVERIFY(client.conv() != 0 || client.localPort() != 0);
+        QVERIFY(client.localPort() != 0);
+
+        QCOMPARE(client.write("hello, kcp"), qint64(10));
+        QByteArray got;
+        QVERIFY(QTest::qWaitFor([&] {
+            got += client.readAll();
+            return got.size() >= 10;
+        }, 5000));
+        QCOMPARE(got, QByteArray("hello, kcp"));
+
+        QCOMPARE(echo.accepted, 1);
+        KcpSocket* accepted = echo.last();
+        QVERIFY(accepted);
+        QCOMPARE(accepted->state(), QAbstractSocket::ConnectedState);
+        QCOMPARE(accepted->conv(), client.conv());
+        QCOMPARE(accepted->peerPort(), client.localPort());
+        QCOMPARE(accepted->peerAddress(), QHostAddress(address));
+        QCOMPARE(accepted->localPort(), echo.port());
+    }
+
+    // A dual-stack listener (QHostAddress::Any) reports an IPv4 client as 127.0.0.1, not as
+    // ::ffff:127.0.0.1, and answers it.
+    void dualStackReportsPlainIpv4_data() { nettest::addBackendRows(); }
+    void dualStackReportsPlainIpv4()
+    {
+        QFETCH(QString, backend);
+        const KcpOptions o = nettest::fastOptions(backend);
+        EchoServer echo(nettest::serverOptions(o));
+        QVERIFY(echo.listen(QHostAddress::Any));
+        KcpSocket client;
+        client.setOptions(o);
+        client.connectToHost(QHostAddress::LocalHost, echo.port());
+        client.write("x");
+        QVERIFY(QTest::qWaitFor([&] { return client.bytesAvailable() > 0; }, 5000));
+        KcpSocket* accepted = echo.last();
+        QVERIFY(accepted);
+        QCOMPARE(accepted->peerAddress().protocol(), QAbstractSocket::IPv4Protocol);
+        QCOMPARE(accepted->peerAddress(), QHostAddress(QHostAddress::LocalHost));
+    }
+
+    // write() takes at most writeBufferSize ahead of KCP, then 0; bytesWritten lets it go on.
+    void writeBackpressure_data() { nettest::addBackendRows(); }
+    void writeBackpressure()
+    {
+        QFETCH(QString, backend);
+        KcpOptions o = nettest::fastOptions(backend);
+        o.writeBufferSize = 100000;
+        KcpServer server;  // accepts, never reads: the client's window fills up
+        server.setOptions(nettest::serverOptions(o));
+        QVERIFY(server.listen(QHostAddress::LocalHost));
+        KcpSocket client;
+        client.setOptions(o);
+        client.connectToHost(QHostAddress::LocalHost, server.serverPort());
+        QVERIFY(client.waitForConnected(5000));
+
+        const QByteArray block(300000, 'z');
+        const qint64 first = client.write(block);
+        QCOMPARE(first, qint64(100000));
+        QCOMPARE(client.write(block), qint64(0));
+        QVERIFY(client.bytesToWrite() <= 100000);
+        // KCP takes what its window allows; room comes back through bytesWritten.
+        QSignalSpy written(&client, &KcpSocket::bytesWritten);
+        QVERIFY(written.wait(5000));
+        QVERIFY(client.write(block) > 0);
+    }
+
+    void statsSignals_data() { nettest::addBackendRows(); }
+    void statsSignals()
+    {
+        QFETCH(QString, backend);
+        const KcpOptions o = nettest::fastOptions(backend);
+        EchoServer echo(nettest::serverOptions(o));
+        QVERIFY(echo.listen());
+        WorkerPool::instance()->setStatsRate(10);
+        KcpSocket client;
+        client.setOptions(o);
+        QSignalSpy stats(&client, &KcpSocket::statsUpdated);
+        QSignalSpy snmp(WorkerPool::instance(), &WorkerPool::snmpUpdated);
+        client.connectToHost(QHostAddress::LocalHost, echo.port());
+        client.write(QByteArray(5000, 'a'));
+        QVERIFY(QTest::qWaitFor([&] {
+            client.readAll();
+            return stats.count() >= 2 && snmp.count() >= 2;
+        }, 5000));
+        const auto s = stats.last().at(0).value<kcp::SessionStats>();
+        QCOMPARE(s.conv, client.conv());
+        QVERIFY(s.counters.BytesSent >= 5000);
+        QVERIFY(s.counters.OutPkts > 0);
+        const auto c = snmp.last().at(0).value<kcp::SnmpCounters>();
+        QVERIFY(c.ActiveOpens >= 1);
+        QVERIFY(c.PassiveOpens >= 1);
+        QVERIFY(c.CurrEstab >= 2);
+        QVERIFY(c.MaxConn >= c.CurrEstab);
+        QVERIFY(c.InPkts > 0);
+        WorkerPool::instance()->setStatsRate(1);
+    }
+
+    // Clean close: everything written before disconnectFromHost() reaches the peer.
+    void disconnectDeliversBufferedData_data() { nettest::addBackendRows(); }
+    void disconnectDeliversBufferedData()
+    {
+        QFETCH(QString, backend);
+        const KcpOptions o = nettest::fastOptions(backend);
+        KcpServer server;
+        server.setOptions(nettest::serverOptions(o));
+        QVERIFY(server.listen(QHostAddress::LocalHost));
+        auto* client = new KcpSocket;
+        client->setOptions(o);
+        client->connectToHost(QHostAddress::LocalHost, server.serverPort());
+        const QByteArray data = nettest::Pattern(7).next(400000);
+        qint64 sent = 0;
+        QVERIFY(QTest::qWaitFor([&] {
+            if (sent < data.size())
+                sent += std::max<qint64>(0, client->write(data.mid(sent)));
+            return sent == data.size();
+        }, 10000));
+        QSignalSpy disconnected(client, &KcpSocket::disconnected);
+        client->disconnectFromHost();
+        QCOMPARE(client->state(), QAbstractSocket::ClosingState);
+
+        QVERIFY(QTest::qWaitFor([&] { return server.hasPendingConnections(); }, 5000));
+        KcpSocket* peer = server.nextPendingConnection();
+        QByteArray got;
+        QVERIFY(QTest::qWaitFor([&] {
+            got += peer->readAll();
+            return got.size() >= data.size();
+        }, 10000));
+        QCOMPARE(got, data);
+        QVERIFY(disconnected.wait(5000) || disconnected.count() == 1);
+        QCOMPARE(client->state(), QAbstractSocket::UnconnectedState);
+        QCOMPARE(client->error(), QAbstractSocket::UnknownSocketError);
+        delete client;
+    }
+
+    void echo64MB_data() { nettest::addBackendRows(); }
+    void echo64MB()
+    {
+        QFETCH(QString, backend);
+        const KcpOptions o = nettest::fastOptions(backend);
+        EchoServer echo(nettest::serverOptions(o));
+        QVERIFY(echo.listen());
+        KcpSocket client;
+        client.setOptions(o);
+        const qint64 total = 64ll << 20;
+        EchoClient ec(&client, total, 0x64d);
+        QElapsedTimer timer;
+        timer.start();
+        client.connectToHost(QHostAddress::LocalHost, echo.port());
+        QVERIFY(QTest::qWaitFor([&] { return ec.done(); }, 90000));
+        const double seconds = timer.elapsed() / 1000.0;
+        QCOMPARE(ec.mismatchAt, qint64(-1));
+        QCOMPARE(ec.received, total);
+        const kcp::SnmpCounters c = WorkerPool::instance()->collect();
+        const IoStats io = WorkerPool::instance()->collectIo();
+        qInfo("%s: 64 MB echoed in %.2f s (%.1f MB/s each way); retrans %llu (lost %llu fast %llu "
+              "early %llu), FEC recovered %llu; io rx %llu dgrams/%llu calls, tx %llu/%llu, "
+              "dropped %llu, blocked %llu",
+              qPrintable(backend), seconds, 64.0 / seconds, (unsigned long long)c.RetransSegs,
+              (unsigned long long)c.LostSegs, (unsigned long long)c.FastRetransSegs,
+              (unsigned long long)c.EarlyRetransSegs, (unsigned long long)c.FECRecovered,
+              (unsigned long long)io.rxDatagrams, (unsigned long long)io.rxSyscalls,
+              (unsigned long long)io.txDatagrams, (unsigned long long)io.txSyscalls,
+              (unsigned long long)io.txDropped, (unsigned long long)io.txBlocked);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestKcpSocket)
+#include "test_kcp_socket.moc"
