@@ -51,7 +51,7 @@ public:
 
     std::size_t overhead() const { return headerSize() + trailerSize(); }
 
-    // Short tag of the code path in use, e.g. "aes-vaes512" (logs, benches); empty if unknown.
+    // Short tag of the code path in use, e.g. "aes128-vaes512" (logs, benches); empty if unknown.
     virtual std::string_view implementation() const { return {}; }
 };
 
@@ -78,7 +78,7 @@ public:
     virtual ~BlockCrypt() = default;
     virtual void encrypt(std::uint8_t* data, std::size_t length) = 0;
     virtual void decrypt(std::uint8_t* data, std::size_t length) = 0;
-    // Short tag of the code path in use, e.g. "aes-vaes512", "botan:Blowfish" (logs, benches).
+    // Short tag of the code path in use, e.g. "aes128-vaes512", "botan:Blowfish" (logs, benches).
     virtual std::string_view implementation() const = 0;
 };
 

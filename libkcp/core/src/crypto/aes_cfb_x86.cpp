@@ -236,6 +236,7 @@ public:
 
     void encrypt(std::uint8_t* data, std::size_t length) override
     {
+        clearUpperVectorState();
         cfbEncrypt<Nr>(m_roundKeys, m_firstKeyStream, data, length);
     }
 
@@ -244,7 +245,10 @@ public:
         if (m_useVaes)
             cfbDecryptVaes<Nr>(m_roundKeys, data, length);
         else
+        {
+            clearUpperVectorState();
             cfbDecryptAesNi<Nr>(m_roundKeys, m_firstKeyStream, data, length);
+        }
     }
 
     std::string_view implementation() const override { return m_implementation; }

@@ -1,3 +1,4 @@
+#include "cpu_features.h"
 #include "crypt_factories.h"
 
 #include <botan/cipher_mode.h>
@@ -42,6 +43,7 @@ public:
     {
         random.fill({datagram, kNonceSize});
         std::uint8_t* body = datagram + kNonceSize;
+        clearUpperVectorState();
         m_encryption->start(datagram, kNonceSize);
         const std::size_t bulk = bodyLength - bodyLength % m_granularity;
         m_encryption->process(body, bulk);
@@ -57,6 +59,7 @@ public:
             return std::nullopt;
         const std::size_t bodyLength = length - kNonceSize - kTagSize;
         std::uint8_t* body = datagram + kNonceSize;
+        clearUpperVectorState();
         m_decryption->start(datagram, kNonceSize);
         const std::size_t bulk = bodyLength - bodyLength % m_granularity;
         m_decryption->process(body, bulk);

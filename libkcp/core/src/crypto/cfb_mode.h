@@ -1,5 +1,6 @@
 #pragma once
 
+#include "cpu_features.h"
 #include "kcp/packet_crypto.h"
 
 #include <algorithm>
@@ -78,6 +79,7 @@ public:
 
     void encrypt(std::uint8_t* data, std::size_t length) override
     {
+        clearUpperVectorState();
         if constexpr (requires(std::uint32_t & a) { m_cipher.encryptWords(a, a); })
         {
             encryptInWords(data, length);
@@ -97,6 +99,7 @@ public:
 
     void decrypt(std::uint8_t* data, std::size_t length) override
     {
+        clearUpperVectorState();
         const std::size_t blocks = (length + B - 1) / B; // the last one may be partial
         // Walk the chunks from the end: chunk [first, end) reads ciphertext blocks first-1..end-2
         // and overwrites first..end-1, so earlier chunks still find their ciphertext intact.

@@ -2,6 +2,10 @@
 
 #include "kcp/packet_crypto.h"
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 #endif
@@ -41,6 +45,26 @@ inline CpuKernels cpuKernels(CipherEngine engine)
     (void)engine;
 #endif
     return k;
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx"))) inline void zeroUpperVectorHalves()
+{
+    _mm256_zeroupper();
+}
+#endif
+
+// Legacy-SSE code (our AES-NI kernels, Botan, SSE2 loops) runs far slower while the upper halves
+// of the vector registers are dirty, and ISA-L's AVX-512 kernels (crc, erasure coding) return in
+// that state: an AES-128 CFB encrypt of 1500 bytes after ec_encode_data measured 1190 ns instead
+// of 880. Every SSE entry point clears the state first, so its speed does not depend on what ran
+// before it.
+inline void clearUpperVectorState()
+{
+#if defined(__x86_64__)
+    if (__builtin_cpu_supports("avx"))
+        zeroUpperVectorHalves();
+#endif
 }
 
 } // namespace kcp::crypto

@@ -53,6 +53,7 @@ private:
     {
         if (length <= kNonceBytes)
             return;
+        clearUpperVectorState();
         m_cipher->set_iv(data, kNonceBytes);
         m_cipher->cipher1(data + kNonceBytes, length - kNonceBytes);
     }

@@ -25,6 +25,7 @@ constexpr std::size_t kXorTableSize = 1500;
 
 void xorDefault(std::uint8_t* __restrict data, const std::uint8_t* __restrict table, std::size_t n)
 {
+    clearUpperVectorState();
     KCP_XOR_LOOP
 }
 
