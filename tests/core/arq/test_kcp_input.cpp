@@ -28,6 +28,7 @@ private slots:
     void windowSlideFlushesAtOnce();
     void randomGarbageNeverBreaksState();
     void oversizedPushFromPeer();
+    void fragmentCount255Wraps();
     void timeWrapDuringTransfer();
     void rtoAcrossTimeWrap();
 };
@@ -276,6 +277,24 @@ void TestKcpInput::oversizedPushFromPeer()
     std::vector<std::uint8_t> out(5000);
     QCOMPARE(k.recv(out), 5000);
     QVERIFY(out == big);
+}
+
+// kcp-go PeekSize computes frg + 1 as a uint8, so a (peer-made; our send never makes it) frg of
+// 255 wraps to 0 and the "all fragments here" check passes at once. Reads must agree with kcp-go
+// or the two ends' windows drift apart.
+void TestKcpInput::fragmentCount255Wraps()
+{
+    Kcp k(1, [](std::uint8_t*, std::size_t) {});
+    QCOMPARE(k.input(segment(1, Push, 0, 0, 0, 32, pattern(7), 255), true, false, 0), 0);
+    QCOMPARE(k.peekSize(), 7);
+    QCOMPARE(k.input(segment(1, Push, 1, 0, 0, 32, pattern(5, 7), 0), true, false, 0), 0);
+    QCOMPARE(k.peekSize(), 12); // up to the first frg 0
+    std::vector<std::uint8_t> out(12);
+    QCOMPARE(k.recv(out), 12);
+    QVERIFY(out == pattern(12));
+    // frg 254 really waits for 255 segments.
+    QCOMPARE(k.input(segment(1, Push, 2, 0, 0, 32, pattern(3), 254), true, false, 0), 0);
+    QCOMPARE(k.peekSize(), -1);
 }
 
 // kcp-go's clock is u32 ms and wraps: a transfer that starts just before the wrap must behave

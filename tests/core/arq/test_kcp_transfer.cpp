@@ -22,6 +22,7 @@ private slots:
     void mssAndDatagramLayout();
     void setMtuValidation();
     void acksPackIntoMtu();
+    void itemExactlyFillingTheDatagramStaysIn();
 };
 
 namespace
@@ -366,6 +367,31 @@ void TestKcpTransfer::acksPackIntoMtu()
     }
     QCOMPARE(c.kcp.counters().outSegs, std::uint64_t(60));
     QCOMPARE(c.kcp.counters().inSegs, std::uint64_t(60));
+}
+
+// kcp-go makeSpace emits only when size + space > mtu: an ACK (24) plus a PUSH of 24 + 1352
+// bytes is exactly 1400 and shares one datagram; one byte more splits them.
+void TestKcpTransfer::itemExactlyFillingTheDatagramStaysIn()
+{
+    for (const std::size_t payload : {std::size_t(1352), std::size_t(1353)})
+    {
+        CapturingKcp c(4);
+        c.kcp.setNoDelay({0, 10, 0, 1});
+        QCOMPARE(c.kcp.input(segment(4, Push, 0, 1, 0, 32, pattern(1)), true, false, 5), 0);
+        QCOMPARE(c.kcp.send(pattern(payload)), 0);
+        c.kcp.flush(5, false);
+        if (payload == 1352)
+        {
+            QCOMPARE(c.full.size(), std::size_t(1));
+            QCOMPARE(c.full[0].size(), std::size_t(1400));
+        }
+        else
+        {
+            QCOMPARE(c.full.size(), std::size_t(2));
+            QCOMPARE(c.full[0].size(), std::size_t(24));
+            QCOMPARE(c.full[1].size(), std::size_t(24 + 1353));
+        }
+    }
 }
 
 QTEST_APPLESS_MAIN(TestKcpTransfer)
