@@ -4,6 +4,8 @@
 // backpressure, and a deterministic byte pattern to verify long transfers without storing them.
 
 #include "kcp/key_derivation.h"
+#include "kcp/random_source.h"
+#include "kcp/session_core.h"
 #include "kcp/net/kcp_server.h"
 #include "kcp/net/kcp_socket.h"
 #include "kcp/net/net_options.h"
@@ -13,6 +15,8 @@
 #include <QObject>
 #include <QPointer>
 #include <QTest>
+
+#include <QFile>
 
 #include <cstdint>
 #include <vector>
@@ -47,6 +51,43 @@ inline void addBackendRows()
     QTest::addColumn<QString>("backend");
     QTest::newRow("qt") << QStringLiteral("qt");
     QTest::newRow("mmsg") << QStringLiteral("mmsg");
+}
+
+// The datagrams a real client session (SessionCore) sends for `writes` writes of 100 bytes, in
+// order: data shards (first segment sn 0, 1, ...) and, with FEC, parity after every ds of them.
+inline std::vector<QByteArray> craftDatagrams(const kcp::SessionConfig& config, std::uint32_t conv,
+                                              int writes, std::uint8_t seedByte = 9)
+{
+    std::array<std::uint8_t, 32> seed{};
+    seed.fill(seedByte);
+    kcp::ChaChaRandom random(seed);
+    kcp::SessionCore core(conv, config, random);
+    std::vector<QByteArray> out;
+    std::vector<std::uint8_t> buffer(2048);
+    kcp::Millis now = 1000;
+    for (int i = 0; i < writes; ++i)
+    {
+        const std::vector<std::uint8_t> payload(100, static_cast<std::uint8_t>(i));
+        core.write(now, payload);
+        while (const std::size_t n = core.pollTransmit(now, buffer))
+            out.emplace_back(reinterpret_cast<const char*>(buffer.data()), static_cast<qsizetype>(n));
+        now += 1;  // below the RTO: no retransmissions
+    }
+    return out;
+}
+
+// Resident set size of this process in KiB (Linux /proc), 0 if unknown.
+inline qint64 residentKiB()
+{
+    QFile f(QStringLiteral("/proc/self/status"));
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray& line : f.readAll().split('\n'))
+    {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong();
+    }
+    return 0;
 }
 
 // xorshift64*: the byte at any offset is reproducible without keeping the data.

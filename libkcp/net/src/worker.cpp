@@ -329,6 +329,8 @@ SnmpCounters Worker::collectSnmp()
     total += m_orphans;
     for (const auto& [id, s] : m_sessions)
         total += s->core->stats().counters;
+    // Oversize datagrams never reach a session (kcp-go would truncate them and fail the crc).
+    total.InErrs += collectIo().rxTruncated;
     return total;
 }
 
