@@ -156,7 +156,7 @@ void TestKcptunCapture::parityMatchesOurEncoder()
     // Re-encode each direction's data shards with our encoder: seqids, headers and every parity
     // byte must equal what kcptun sent.
     int parityChecked = 0;
-    for (const QString direction : {QStringLiteral("c2s"), QStringLiteral("s2c")})
+    for (const QString& direction : {QStringLiteral("c2s"), QStringLiteral("s2c")})
     {
         kcp::FecEncoder encoder(10, 3, 1350 - 20);
         std::vector<std::vector<std::uint8_t>> expectedParity;
@@ -234,7 +234,7 @@ void TestKcptunCapture::lostDataShardsAreRecovered()
 void TestKcptunCapture::segmentsReassembleIntoSmuxFrames()
 {
     const QJsonObject frames = m_capture["reassembled_smux_frames"].toObject();
-    for (const QString direction : {QStringLiteral("c2s"), QStringLiteral("s2c")})
+    for (const QString& direction : {QStringLiteral("c2s"), QStringLiteral("s2c")})
     {
         std::map<std::uint32_t, std::vector<std::uint8_t>> bySn;
         for (const CapturedPacket& packet : m_packets)
@@ -291,7 +291,8 @@ void TestKcptunCapture::sessionCoreReadsTheClientStream()
     QCOMPARE(stats.counters.InCsumErrors, 0u);
     QCOMPARE(stats.counters.KCPInErrors, 0u);
     QVERIFY(stats.counters.OutPkts > 0);
-    verifySmuxStream(received, m_capture["reassembled_smux_frames"]["c2s"].toArray());
+    verifySmuxStream(received,
+                     m_capture["reassembled_smux_frames"].toObject()["c2s"].toArray());
 }
 
 QTEST_APPLESS_MAIN(TestKcptunCapture)
