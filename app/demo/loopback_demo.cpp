@@ -2,6 +2,7 @@
 
 #include <QNetworkDatagram>
 #include <QRandomGenerator>
+#include <QVariant>
 
 #include <algorithm>
 #include <array>
@@ -22,6 +23,7 @@ std::array<std::uint8_t, 32> systemSeed()
 
 // Read buffer for one datagram; kcp-go never sends more than 1500 bytes.
 constexpr qint64 MaxDatagram = 1500;
+constexpr int SocketBuffer = 4 * 1024 * 1024;
 
 } // namespace
 
@@ -66,6 +68,10 @@ bool LoopbackDemo::start()
             m_error = tr("cannot bind UDP on 127.0.0.1: %1").arg(socket->errorString());
             return false;
         }
+        // kcptun's --sockbuf default: a window of datagrams must fit while the loop is busy,
+        // or the kernel drops them and the demo would show loss the link model never caused.
+        socket->setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, QVariant(SocketBuffer));
+        socket->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption, QVariant(SocketBuffer));
     }
     m_clock.start();
     m_reportTimer.start();
