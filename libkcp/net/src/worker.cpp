@@ -359,6 +359,8 @@ IoStats Worker::collectIo()
         addIo(total, t->io->counters());
     for (const auto& t : m_deadTransports)
         addIo(total, t->io->counters());
+    total.timerWakeups = m_timerWakeups;
+    total.timerServices = m_timerServices;
     return total;
 }
 
@@ -544,12 +546,14 @@ void Worker::onTimer()
     reap();
     const qint64 t = now();
     m_armedFor = -1;
+    m_timerWakeups++;
     while (HeapNode* top = m_heap.top())
     {
         if (top->deadline > t)
             break;
         auto* s = static_cast<Session*>(top);
         m_heap.remove(s);
+        m_timerServices++;
         timerService(*s, t);
     }
     finishPass(t);

@@ -200,6 +200,8 @@ private:
     SnmpCounters m_retired;  // counters of sessions that ended
     SnmpCounters m_orphans;  // InErrs / InCsumErrors of datagrams no session took
     IoCounters m_retiredIo;  // counters of sockets that were closed
+    quint64 m_timerWakeups = 0;
+    quint64 m_timerServices = 0;
     std::vector<std::uint8_t> m_readScratch;
 };
 

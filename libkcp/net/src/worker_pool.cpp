@@ -169,6 +169,8 @@ IoStats WorkerPool::collectIo()
         total.txSyscalls += part.txSyscalls;
         total.txDropped += part.txDropped;
         total.txBlocked += part.txBlocked;
+        total.timerWakeups += part.timerWakeups;
+        total.timerServices += part.timerServices;
     }
     return total;
 }

@@ -30,6 +30,10 @@ struct IoStats
     quint64 txSyscalls = 0;   // sendmmsg / writeDatagram calls
     quint64 txDropped = 0;    // refused by the kernel or over the send backlog: lost
     quint64 txBlocked = 0;    // times the kernel answered EAGAIN (send backlog in use)
+    // The workers' own wake-ups: deadline timer firings and session timer services. Idle
+    // (parked) sessions add nothing to either.
+    quint64 timerWakeups = 0;
+    quint64 timerServices = 0;
 };
 
 // The process-wide pool of worker QThreads that runs every KcpSocket and KcpServer session
