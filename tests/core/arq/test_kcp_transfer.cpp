@@ -12,6 +12,7 @@ class TestKcpTransfer : public QObject
     Q_OBJECT
 
 private slots:
+    void defaultsMatchKcpGo();
     void streamModeOneMegabyte();
     void messageModeOneMegabyte();
     void streamModeWithLoss();
@@ -75,6 +76,41 @@ StreamRun runStream(Link& link, std::size_t total, Millis limit, std::uint32_t s
 }
 
 } // namespace
+
+// kcp-go NewKCP: windows 32/32, remote window 32, mtu 1400, interval 100, rto 200, ssthresh 2,
+// and cwnd 0 (never initialised); message mode; min RTO 100 (nodelay 0).
+void TestKcpTransfer::defaultsMatchKcpGo()
+{
+    Kcp k(0xdeadbeef, [](std::uint8_t*, std::size_t) {});
+    QCOMPARE(k.conv(), 0xdeadbeefu);
+    QCOMPARE(k.sndWnd(), 32);
+    QCOMPARE(k.rcvWnd(), 32);
+    QCOMPARE(k.remoteWnd(), 32);
+    QCOMPARE(k.mtu(), 1400);
+    QCOMPARE(k.mss(), 1376);
+    QCOMPARE(k.reservedBytes(), 0);
+    QCOMPARE(k.interval(), 100);
+    QCOMPARE(k.rto(), 200);
+    QCOMPARE(k.srtt(), 0);
+    QCOMPARE(k.rttVar(), 0);
+    QCOMPARE(k.cwnd(), 0);
+    QCOMPARE(k.ssthresh(), 2);
+    QCOMPARE(k.inflight(), 0u);
+    QCOMPARE(k.sndNxt(), 0u); // sn starts at 0
+    QCOMPARE(k.rcvNxt(), 0u);
+    QCOMPARE(k.waitSnd(), 0);
+    QCOMPARE(k.maxXmit(), 0u);
+    QVERIFY(!k.deadLink());
+    QCOMPARE(k.peekSize(), -1);
+    // Message mode by default: two sends stay two segments.
+    QCOMPARE(k.send(pattern(1)), 0);
+    QCOMPARE(k.send(pattern(1)), 0);
+    QCOMPARE(k.sndQueueSize(), 2);
+    // setWindowSize(0 or less) keeps a value; rcv_wnd may go below 32 (ikcp.c would clamp).
+    k.setWindowSize(0, 8);
+    QCOMPARE(k.sndWnd(), 32);
+    QCOMPARE(k.rcvWnd(), 8);
+}
 
 void TestKcpTransfer::streamModeOneMegabyte()
 {
