@@ -182,9 +182,15 @@ int WorkerPool::sessionCount() const
 
 detail::Worker* WorkerPool::pickWorker()
 {
-    detail::Worker* best = d->workers.front();
-    for (detail::Worker* w : d->workers)
+    // Least loaded; ties go round-robin, so that a listener and the first client (or a burst of
+    // clients opened before any session exists) spread over the workers.
+    static std::atomic<unsigned> rotation{0};
+    const std::size_t n = d->workers.size();
+    const std::size_t start = rotation.fetch_add(1, std::memory_order_relaxed) % n;
+    detail::Worker* best = d->workers[start];
+    for (std::size_t i = 1; i < n; ++i)
     {
+        detail::Worker* w = d->workers[(start + i) % n];
         if (w->sessionCount() < best->sessionCount())
             best = w;
     }

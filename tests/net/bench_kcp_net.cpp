@@ -1,0 +1,211 @@
+// Mirror of kcp-go's BenchmarkEchoSpeed* / BenchmarkSinkSpeed* (sess_test.go) for KcpSocket:
+// same message sizes, same settings, same measurement.
+//
+//   echo: salsa20 + FEC 10/3, client window 1024/1024, server 4096/4096, nodelay 1/10/2/1,
+//         mtu 1400; `count` times: write msglen bytes, read msglen bytes back (echo_tester).
+//   sink: no crypto layer ("null") and no FEC, same windows and nodelay; `count` writes of
+//         msglen bytes, timed until KCP has taken the last byte (kcp-go's Write returning).
+//
+// Usage: bench_kcp_net [--backend qt|mmsg] [--seconds S] [echo|sink] [msglen...]
+// Prints one line per case: "BENCH <mode> <msglen> <backend> <MB/s> ..." (MB = 1e6 bytes, as Go).
+
+#include "kcp/key_derivation.h"
+#include "kcp/net/kcp_server.h"
+#include "kcp/net/kcp_socket.h"
+#include "kcp/net/worker_pool.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QTimer>
+
+#include <cstdio>
+#include <memory>
+
+using namespace kcp::net;
+
+namespace
+{
+
+KcpOptions benchOptions(bool echo, IoBackend backend, int wnd)
+{
+    KcpOptions o;
+    o.backend = backend;
+    o.session.crypt = echo ? "salsa20" : "null";
+    o.session.key = kcp::deriveKcptunKey("testkey");
+    o.session.dataShards = echo ? 10 : 0;
+    o.session.parityShards = echo ? 3 : 0;
+    o.session.sndWnd = wnd;
+    o.session.rcvWnd = wnd;
+    o.session.noDelay = kcp::NoDelayParams{1, 10, 2, 1};
+    o.session.mtu = 1400;
+    o.session.ackNoDelay = false;
+    o.socketBufferBytes = 4 << 20;
+    o.writeBufferSize = 4 << 20;
+    o.readBufferSize = 16 << 20;
+    return o;
+}
+
+struct Result
+{
+    double seconds = 0;
+    qint64 count = 0;
+};
+
+// Runs until done() or the deadline; returns false on timeout.
+bool spin(const std::function<bool()>& done, int timeoutMs)
+{
+    QElapsedTimer t;
+    t.start();
+    while (!done())
+    {
+        if (t.elapsed() > timeoutMs)
+            return false;
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+    }
+    return true;
+}
+
+Result runEcho(IoBackend backend, qint64 msglen, double seconds)
+{
+    KcpServer server;
+    ServerOptions so;
+    so.session = benchOptions(true, backend, 4096);
+    server.setOptions(so);
+    server.listen(QHostAddress::LocalHost, 0);
+    QObject::connect(&server, &KcpServer::newConnection, [&] {
+        while (KcpSocket* s = server.nextPendingConnection())
+        {
+            // Go's handleEcho: Read up to 64 KB, Write it back.
+            QObject::connect(s, &KcpSocket::readyRead, s, [s] {
+                char buf[65536];
+                for (;;)
+                {
+                    const qint64 n = s->read(buf, sizeof buf);
+                    if (n <= 0)
+                        return;
+                    s->write(buf, n);
+                }
+            });
+        }
+    });
+    KcpSocket client;
+    client.setOptions(benchOptions(true, backend, 1024));
+    client.connectToHost(QHostAddress::LocalHost, server.serverPort());
+    const QByteArray message(static_cast<qsizetype>(msglen), '\0');
+    qint64 received = 0;
+    QObject::connect(&client, &KcpSocket::readyRead, [&] { received += client.skip(1 << 30); });
+
+    Result r;
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < seconds * 1000)
+    {
+        qint64 sent = 0;
+        while (sent < msglen)
+        {
+            const qint64 n = client.write(message.constData() + sent, msglen - sent);
+            sent += n;
+            if (sent < msglen)
+                spin([&] { return client.bytesToWrite() < (4 << 20); }, 10000);
+        }
+        const qint64 target = (r.count + 1) * msglen;
+        if (!spin([&] { return received >= target; }, 30000))
+        {
+            std::fprintf(stderr, "echo timed out\n");
+            break;
+        }
+        r.count++;
+    }
+    r.seconds = timer.elapsed() / 1000.0;
+    return r;
+}
+
+Result runSink(IoBackend backend, qint64 msglen, double seconds)
+{
+    KcpServer server;
+    ServerOptions so;
+    so.session = benchOptions(false, backend, 4096);
+    server.setOptions(so);
+    server.listen(QHostAddress::LocalHost, 0);
+    QObject::connect(&server, &KcpServer::newConnection, [&] {
+        while (KcpSocket* s = server.nextPendingConnection())
+            QObject::connect(s, &KcpSocket::readyRead, s, [s] { s->skip(1 << 30); });
+    });
+    KcpSocket client;
+    client.setOptions(benchOptions(false, backend, 1024));
+    client.connectToHost(QHostAddress::LocalHost, server.serverPort());
+    qint64 taken = 0;  // bytes KCP accepted
+    QObject::connect(&client, &KcpSocket::bytesWritten, [&](qint64 n) { taken += n; });
+    const QByteArray message(static_cast<qsizetype>(msglen), '\0');
+
+    Result r;
+    QElapsedTimer timer;
+    timer.start();
+    qint64 written = 0;
+    while (timer.elapsed() < seconds * 1000)
+    {
+        qint64 sent = 0;
+        while (sent < msglen)
+        {
+            sent += client.write(message.constData() + sent, msglen - sent);
+            if (sent < msglen)
+                spin([&] { return client.bytesToWrite() < (1 << 20); }, 10000);
+        }
+        written += msglen;
+        r.count++;
+        // kcp-go's Write returns once the message is in KCP's queue: wait for the same.
+        spin([&] { return taken >= written - (4 << 20) + msglen; }, 10000);
+    }
+    spin([&] { return taken >= written; }, 30000);
+    r.seconds = timer.elapsed() / 1000.0;
+    return r;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    QStringList args = app.arguments().mid(1);
+    double seconds = 2.0;
+    QList<IoBackend> backends{IoBackend::Qt, IoBackend::Mmsg};
+    QStringList modes{QStringLiteral("echo"), QStringLiteral("sink")};
+    QList<qint64> sizes;
+    for (int i = 0; i < args.size(); ++i)
+    {
+        if (args[i] == QLatin1String("--seconds") && i + 1 < args.size())
+            seconds = args[++i].toDouble();
+        else if (args[i] == QLatin1String("--backend") && i + 1 < args.size())
+            backends = {parseIoBackend(args[++i]).value_or(IoBackend::Auto)};
+        else if (args[i] == QLatin1String("echo") || args[i] == QLatin1String("sink"))
+            modes = {args[i]};
+        else
+            sizes.append(args[i].toLongLong());
+    }
+    for (const QString& mode : modes)
+    {
+        // kcp-go's sizes: Echo 4K 64K 512K 1M; Sink "4K 64K 256K(=512K) 1M".
+        const QList<qint64> list = sizes.isEmpty() ? QList<qint64>{4096, 65536, 524288, 1048576}
+                                                   : sizes;
+        for (const qint64 msglen : list)
+        {
+            for (const IoBackend backend : backends)
+            {
+                const Result r = mode == QLatin1String("echo") ? runEcho(backend, msglen, seconds)
+                                                               : runSink(backend, msglen, seconds);
+                const double mbps = static_cast<double>(r.count * msglen) / r.seconds / 1e6;
+                const IoStats io = WorkerPool::instance()->collectIo();
+                std::printf("BENCH %s %lld %s %.2f MB/s (%lld msgs in %.2f s; %.1f dgrams/sendcall, "
+                            "%.1f dgrams/recvcall cumulative)\n",
+                            qPrintable(mode), static_cast<long long>(msglen),
+                            qPrintable(ioBackendName(backend)), mbps,
+                            static_cast<long long>(r.count), r.seconds,
+                            io.txSyscalls ? double(io.txDatagrams) / io.txSyscalls : 0.0,
+                            io.rxSyscalls ? double(io.rxDatagrams) / io.rxSyscalls : 0.0);
+                std::fflush(stdout);
+            }
+        }
+    }
+    return 0;
+}
