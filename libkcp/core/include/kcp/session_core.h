@@ -109,7 +109,7 @@ private:
     std::unique_ptr<FecEncoder> m_fecEncoder;
     std::unique_ptr<FecDecoder> m_fecDecoder;
     Kcp m_kcp;
-    BufferPool m_pool;
+    BufferPool m_pool{2048};  // datagrams: mtu <= 1500 plus slack for an oversized flush
     std::vector<Datagram> m_transmit;  // FIFO: [m_transmitHead, size)
     std::size_t m_transmitHead = 0;
     std::vector<std::uint8_t*> m_paritySlabs;  // per group: where parity datagrams start

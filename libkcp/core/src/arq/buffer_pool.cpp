@@ -1,5 +1,7 @@
 #include "kcp/buffer_pool.h"
 
+#include <algorithm>
+
 namespace kcp
 {
 
@@ -8,22 +10,17 @@ BufferPool::BufferPool(std::size_t slabSize)
 {
 }
 
-std::uint8_t* BufferPool::acquire()
+void BufferPool::grow()
 {
-    if (m_free.empty())
-    {
-        m_slabs.push_back(std::make_unique<std::uint8_t[]>(m_slabSize));
-        m_free.reserve(m_slabs.capacity());
-        return m_slabs.back().get();
-    }
-    std::uint8_t* slab = m_free.back();
-    m_free.pop_back();
-    return slab;
-}
-
-void BufferPool::release(std::uint8_t* slab)
-{
-    m_free.push_back(slab);
+    // Geometric: each chunk holds as many slabs as all earlier ones together (32 first, one
+    // default KCP window).
+    const std::size_t count = std::max<std::size_t>(32, m_allocated);
+    m_chunks.push_back(std::make_unique_for_overwrite<std::uint8_t[]>(count * m_slabSize));
+    m_allocated += count;
+    m_free.reserve(m_allocated);
+    std::uint8_t* base = m_chunks.back().get();
+    for (std::size_t i = count; i-- > 0;)
+        m_free.push_back(base + i * m_slabSize);
 }
 
 } // namespace kcp

@@ -9,7 +9,7 @@ namespace kcp
 {
 
 using detail::Segment;
-using detail::SlabPool;
+
 
 // -- Impl: lifetime and storage ---------------------------------------------------------------
 
@@ -44,7 +44,7 @@ Kcp::Impl::~Impl()
 // larger than any mtu kcp-go accepts (kcp-go itself would panic); they get their own block.
 std::uint8_t* Kcp::Impl::allocData(std::size_t len)
 {
-    if (len > SlabPool::SlabSize)
+    if (len > BufferPool::DefaultSlabSize)
         return new std::uint8_t[len];
     return m_slabs.acquire();
 }
@@ -54,7 +54,7 @@ void Kcp::Impl::releaseData(Segment& seg)
 {
     if (seg.data == nullptr)
         return;
-    if (seg.len > SlabPool::SlabSize)
+    if (seg.len > BufferPool::DefaultSlabSize)
         delete[] seg.data;
     else
         m_slabs.release(seg.data);

@@ -2,7 +2,7 @@
 
 #include "kcp/kcp.h"
 #include "segment_ring.h"
-#include "slab_pool.h"
+#include "kcp/buffer_pool.h"
 
 #include <cstdint>
 #include <vector>
@@ -119,7 +119,7 @@ public:
     Output m_output;                    // output
 
     KcpCounters m_counters;
-    detail::SlabPool m_slabs;
+    BufferPool m_slabs;
 
 private:
     std::uint8_t* allocData(std::size_t len);
