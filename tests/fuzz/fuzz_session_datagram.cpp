@@ -11,6 +11,7 @@
 //   ops     0 [u16 length][bytes] a datagram    1 [u8 steps] time += 4 * steps, drain transmits
 //           2 [u16 capacity] read               3 [u16 length] write
 //           4 one nextTransmit/popTransmit, stats()
+//           5 [u16 length][bytes] a datagram body, sealed here with the session's crypt and key
 // The null and none crypts let the fuzzer reach FEC and KCP parsing without forging a crc (null
 // has none at all; none's crc is in clear); the capture key with aes replays real kcptun traffic.
 // Invariants checked: read() returns at most the capacity and at most the datagram bytes fed so
@@ -19,6 +20,7 @@
 #include "fuzz_support.h"
 
 #include "kcp/mode_preset.h"
+#include "kcp/packet_crypto.h"
 #include "kcp/session_core.h"
 
 #include <algorithm>
@@ -78,6 +80,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::uint32_t conv = fuzz::SeedConvs[((b1 >> 2) & 7) % std::size(fuzz::SeedConvs)];
     fuzz::DeterministicRandom random;
     SessionCore session(conv, config, random);
+    const std::unique_ptr<PacketCrypto> sealer = makePacketCrypto(config.crypt, config.key);
+    fuzz::DeterministicRandom sealRandom(7);
 
     Millis now = (b1 & 0x20) ? 0xffffff00u : 1000;
     std::uint64_t fed = 0;
@@ -99,7 +103,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     for (std::size_t op = 0; op < MaxOps && !in.empty(); ++op)
     {
-        switch (in.u8() % 5)
+        switch (in.u8() % 6)
         {
         case 0:
         {
@@ -107,6 +111,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             // Exactly sized, so that ASan flags a read or write past the datagram's end.
             buffer.assign(datagram.begin(), datagram.end());
             buffer.shrink_to_fit();
+            session.onDatagram(now, buffer);
+            fed += buffer.size();
+            break;
+        }
+        case 5:
+        {
+            // A body sealed here with the session's own crypt and key: reaches FEC and KCP
+            // through every cipher, not only where a crc can be forged (none) or is absent (null).
+            const std::span<const std::uint8_t> body =
+                in.bytes(std::min<std::size_t>(in.u16(), mtu - sealer->overhead()));
+            buffer.assign(sealer->overhead() + body.size(), 0);
+            std::copy(body.begin(), body.end(),
+                      buffer.begin() + static_cast<std::ptrdiff_t>(sealer->headerSize()));
+            FUZZ_CHECK(sealer->seal(buffer.data(), body.size(), sealRandom) == buffer.size());
             session.onDatagram(now, buffer);
             fed += buffer.size();
             break;
