@@ -35,21 +35,25 @@ def write(target, name, data):
 
 # --- fuzz_session_datagram -------------------------------------------------------------------
 # byte 0: crypt bits 0-1, FEC bits 2-3, bit 5 message mode; byte 1: bit 0 test key, bits 2-4
-# conv, bit 6 second crypt table, bit 7 mtu 1400; ops: 0 datagram, 1 time step (4 ms units).
-CRYPT = {"aes": 0, "none": 1, "null": 2, "aes-128": 3}
+# conv, bit 6 crypt bit 2, bit 7 mtu 1400; ops: 0 datagram, 1 time step (4 ms units), 2 read,
+# 5 body to seal.
+CRYPT = {"aes": 0, "none": 1, "null": 2, "aes-128": 3, "salsa20": 4, "xor": 5, "aes-128-gcm": 6,
+         "tea": 7}
 FEC = {(0, 0): 0, (10, 3): 1, (3, 2): 2}
 
 
-def session_seed(crypt, fec, message, test_key, conv, mtu1400, datagrams):
-    b0 = CRYPT[crypt] | FEC[fec] << 2 | (0x20 if message else 0)
-    b1 = (1 if test_key else 0) | CONV_INDEX[conv] << 2 | (0x80 if mtu1400 else 0)
+def session_seed(crypt, fec, message, test_key, conv, mtu1400, datagrams, sealed=False):
+    """sealed: the datagrams are bodies for op 5, which seals them with the session's crypt."""
+    index = CRYPT[crypt]
+    b0 = index & 3 | FEC[fec] << 2 | (0x20 if message else 0)
+    b1 = (1 if test_key else 0) | CONV_INDEX[conv] << 2 | (index >> 2) << 6 | (0x80 if mtu1400 else 0)
     out = bytearray([b0, b1])
     last = None
     for t_ms, wire in datagrams:
         if last is not None and t_ms is not None:
             out += bytes([1, min(255, max(1, round((t_ms - last) / 4)))])
         last = t_ms if t_ms is not None else last
-        out += bytes([0]) + u16(len(wire)) + wire
+        out += bytes([5 if sealed else 0]) + u16(len(wire)) + wire
         out += bytes([2]) + u16(16383)  # read whatever became readable
     out += bytes([1, 50, 2]) + u16(16383)
     return out
@@ -67,6 +71,13 @@ def session_seeds(capture, fec_vectors, crypt_vectors):
     c2s = [(p["t_ms"], bytes.fromhex(p["wire_hex"])) for p in packets
            if p["dir"] == "c2s" and p["index"] <= 14 and p["index"] != 6]
     write(t, "capture_c2s_recover", session_seed("aes", (10, 3), False, False, conv, False, c2s))
+
+    # The capture's FEC bodies re-sealed by the target with ciphers no seed datagram uses.
+    bodies = [(p["t_ms"], bytes.fromhex(p["decrypted_hex"])[20:]) for p in packets
+              if p["dir"] == "c2s" and p["index"] <= 14 and p["index"] != 9]
+    for crypt in ("aes-128-gcm", "salsa20"):
+        write(t, "sealed_" + crypt + "_recover",
+              session_seed(crypt, (10, 3), False, False, conv, True, bodies, sealed=True))
 
     for scenario in fec_vectors["scenarios"]:
         crypt = {"null (no crypt layer at all)": "null"}.get(scenario["crypt"], scenario["crypt"])
