@@ -29,6 +29,20 @@ void* operator new(std::size_t size)
     throw std::bad_alloc();
 }
 
+// The nothrow forms too (std::stable_partition's temporary buffer uses them): left to the
+// runtime, ASan's nothrow new would hand out blocks that the free() above then releases, which
+// it reports as an alloc-dealloc mismatch.
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept
+{
+    ++g_allocations;
+    return std::malloc(size == 0 ? 1 : size);
+}
+
+void operator delete(void* p, const std::nothrow_t&) noexcept
+{
+    std::free(p);
+}
+
 void operator delete(void* p) noexcept
 {
     std::free(p);
