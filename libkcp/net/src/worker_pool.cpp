@@ -2,6 +2,10 @@
 
 #include "worker.h"
 
+#ifdef Q_OS_LINUX
+#include "epoll_dispatcher.h"
+#endif
+
 #include <QCoreApplication>
 #include <QMetaMethod>
 #include <QMutex>
@@ -69,6 +73,16 @@ WorkerPool::WorkerPool(int threads)
     {
         auto* thread = new QThread;
         thread->setObjectName(QStringLiteral("kcp-worker-%1").arg(i));
+#ifdef Q_OS_LINUX
+        if (detail::useEpollDispatcher())
+        {
+            auto* dispatcher = new detail::EpollDispatcher;
+            if (dispatcher->isValid())
+                thread->setEventDispatcher(dispatcher);
+            else
+                delete dispatcher;
+        }
+#endif
         auto* worker = new detail::Worker(this, i);
         worker->moveToThread(thread);
         thread->start();

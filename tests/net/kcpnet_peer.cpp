@@ -1,0 +1,138 @@
+// kcpnet_peer: KcpServer as a standalone echo server, flag-compatible with kcpgo_peer's
+// echo-server mode, so that scripts can run the same load against either (scale comparison).
+//
+//   kcpnet_peer -addr 127.0.0.1:0 -crypt aes -key K -ds 10 -ps 3 -nodelay 0 -interval 30
+//               -resend 2 -nc 1 -sndwnd 1024 -rcvwnd 1024 -mtu 1350 [-backend qt|mmsg] [-workers N]
+//
+// Prints "LISTENING <port>"; on SIGUSR1 prints "USAGE cpu=<s> maxrss_kib=<KiB> ..." and goes on,
+// on SIGTERM/SIGINT prints it and exits.
+
+#include "kcp/key_derivation.h"
+#include "kcp/net/kcp_server.h"
+#include "kcp/net/worker_pool.h"
+
+#include <QCoreApplication>
+#include <QHash>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <cstdio>
+#include <sys/resource.h>
+#include <unistd.h>
+
+using namespace kcp::net;
+
+namespace
+{
+
+int g_signalPipe[2] = {-1, -1};
+
+void onSignal(int sig)
+{
+    const char c = static_cast<char>(sig);
+    [[maybe_unused]] const ssize_t n = ::write(g_signalPipe[1], &c, 1);
+}
+
+void printUsage()
+{
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    const double cpu = static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+                       static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+    const kcp::SnmpCounters c = WorkerPool::instance()->collect();
+    std::printf("USAGE cpu=%.3f maxrss_kib=%ld curr_estab=%llu in_pkts=%llu out_pkts=%llu\n", cpu,
+                u.ru_maxrss, static_cast<unsigned long long>(c.CurrEstab),
+                static_cast<unsigned long long>(c.InPkts), static_cast<unsigned long long>(c.OutPkts));
+    std::fflush(stdout);
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    // Flags first: the worker count must be set before the pool starts.
+    QHash<QString, QString> flags;
+    for (int i = 1; i + 1 < argc; i += 2)
+        flags.insert(QString::fromLocal8Bit(argv[i]).remove(0, 1), QString::fromLocal8Bit(argv[i + 1]));
+    auto flag = [&](const char* name, const char* fallback) {
+        return flags.value(QString::fromLatin1(name), QString::fromLatin1(fallback));
+    };
+    WorkerPool::setThreadCount(flag("workers", "1").toInt());
+    QCoreApplication app(argc, argv);
+
+    KcpOptions o;
+    o.backend = parseIoBackend(flag("backend", "auto")).value_or(IoBackend::Auto);
+    o.session.crypt = flag("crypt", "aes").toStdString();
+    o.session.key = kcp::deriveKcptunKey(flag("key", "it's a secrect").toStdString());
+    o.session.dataShards = flag("ds", "10").toInt();
+    o.session.parityShards = flag("ps", "3").toInt();
+    o.session.noDelay = kcp::NoDelayParams{flag("nodelay", "1").toInt(), flag("interval", "10").toInt(),
+                                           flag("resend", "2").toInt(), flag("nc", "1").toInt()};
+    o.session.sndWnd = flag("sndwnd", "1024").toInt();
+    o.session.rcvWnd = flag("rcvwnd", "1024").toInt();
+    o.session.mtu = flag("mtu", "1350").toInt();
+    o.socketBufferBytes = flag("sockbuf", "4194304").toInt();
+    o.readBufferSize = 1 << 20;
+    o.writeBufferSize = 1 << 20;
+    ServerOptions so;
+    so.session = o;
+    so.maxPendingConnections = 1 << 16;  // the echo loop accepts at once
+
+    const QString addr = flag("addr", "127.0.0.1:0");
+    const int colon = addr.lastIndexOf(QLatin1Char(':'));
+    QString host = addr.left(colon);
+    if (host.startsWith(QLatin1Char('[')))
+        host = host.mid(1, host.size() - 2);
+    KcpServer server;
+    server.setOptions(so);
+    if (!server.listen(QHostAddress(host), addr.mid(colon + 1).toUShort()))
+    {
+        std::fprintf(stderr, "listen: %s\n", qPrintable(server.errorString()));
+        return 1;
+    }
+    QHash<KcpSocket*, QByteArray> backlog;
+    QObject::connect(&server, &KcpServer::newConnection, [&] {
+        while (KcpSocket* s = server.nextPendingConnection())
+        {
+            auto pump = [s, &backlog] {
+                QByteArray& pending = backlog[s];
+                for (;;)
+                {
+                    if (pending.isEmpty())
+                        pending = s->readAll();
+                    if (pending.isEmpty())
+                        return;
+                    const qint64 n = s->write(pending);
+                    if (n <= 0)
+                        return;
+                    pending.remove(0, static_cast<qsizetype>(n));
+                }
+            };
+            QObject::connect(s, &KcpSocket::readyRead, s, pump);
+            QObject::connect(s, &KcpSocket::bytesWritten, s, pump);
+            QObject::connect(s, &KcpSocket::disconnected, s, [s, &backlog] {
+                backlog.remove(s);
+                s->deleteLater();
+            });
+        }
+    });
+
+    if (::pipe(g_signalPipe) != 0)
+        return 1;
+    QSocketNotifier signalNotifier(g_signalPipe[0], QSocketNotifier::Read);
+    QObject::connect(&signalNotifier, &QSocketNotifier::activated, [&] {
+        char sig = 0;
+        if (::read(g_signalPipe[0], &sig, 1) != 1)
+            return;
+        printUsage();
+        if (sig != SIGUSR1)
+            app.quit();
+    });
+    std::signal(SIGUSR1, onSignal);
+    std::signal(SIGTERM, onSignal);
+    std::signal(SIGINT, onSignal);
+
+    std::printf("LISTENING %u\n", server.serverPort());
+    std::fflush(stdout);
+    return app.exec();
+}
