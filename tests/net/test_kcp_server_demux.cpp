@@ -13,6 +13,15 @@
 #include <QTest>
 #include <QUdpSocket>
 
+// GCC says __SANITIZE_ADDRESS__, clang __has_feature (which GCC 12 cannot even parse in #if).
+#if defined(__SANITIZE_ADDRESS__)
+#define KCP_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KCP_UNDER_ASAN 1
+#endif
+#endif
+
 using namespace kcp::net;
 
 namespace
@@ -256,7 +265,13 @@ private slots:
         qInfo("RSS %lld KiB -> %lld KiB overall; second round of 3000 replacements grew it by "
               "%lld KiB; at most %d session at a time from the cycling port",
               rssBefore, nettest::residentKiB(), grown, maxSeen);
+#ifdef KCP_UNDER_ASAN
+        // ASan parks freed blocks in its quarantine (256 MB) instead of reusing them, so RSS
+        // grows here by design; LeakSanitizer checks for leaks at exit instead.
+        qInfo("RSS bound not checked under ASan");
+#else
         QVERIFY(grown < 8 * 1024);
+#endif
     }
 
     void parityNeverOpensASession_data() { nettest::addBackendRows(); }
