@@ -7,6 +7,8 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
+  # llvm-symbolizer: readable stacks from libFuzzer/ASan (not pulled in without recommends)
+  llvm
   # Qt 6 (Charts needs libqt6opengl6-dev named explicitly)
   qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6opengl6-dev qt6-tools-dev
   qt6-tools-dev-tools qt6-l10n-tools libgl-dev
