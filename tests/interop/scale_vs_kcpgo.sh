@@ -1,18 +1,24 @@
 #!/bin/sh
 # Scale comparison (issue 3, "must show" 4): SESSIONS concurrent sessions to one server, each
-# echoing 64 bytes once a second for DURATION, driven by one kcp-go client process
-# (kcpgo_peer -mode scale-client); the server is, in turn, a kcp-go server (kcpgo_peer) and our
-# KcpServer (kcpnet_peer) with each I/O backend. Prints every server's CPU seconds and peak RSS
-# side by side. Loopback only.
+# echoing 64 bytes once a second for DURATION; the server is, in turn, a kcp-go server
+# (kcpgo_peer) and our KcpServer (kcpnet_peer) with each I/O backend, all under the same load
+# generator. Prints every server's CPU seconds and peak RSS side by side. Loopback only.
+#
+# The load comes from one process: CLIENT=kcpdesk (default: kcpnet_peer -mode scale-client, idle
+# sessions parked, cheap) or CLIENT=kcpgo (kcpgo_peer -mode scale-client: every kcp-go session
+# flushes every interval, so with thousands of sessions the generator itself saturates a core and
+# answers time out on either server).
 #
 #   tests/interop/scale_vs_kcpgo.sh [build-dir]        (default build/default)
-#   env: SESSIONS=5000 DURATION=60s DS=10 PS=3 CRYPT=aes SERVERS="kcpgo mmsg qt"
+#   env: SESSIONS=5000 DURATION=60 DS=10 PS=3 CRYPT=aes SERVERS="kcpgo mmsg qt" CLIENT=kcpdesk
 set -eu
 
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$(cd "${1:-$SRC/build/default}" && pwd)
 SESSIONS=${SESSIONS:-5000}
-DURATION=${DURATION:-60s}
+DURATION=${DURATION:-60}
+DURATION=${DURATION%s}
+CLIENT=${CLIENT:-kcpdesk}
 DS=${DS:-10}
 PS=${PS:-3}
 CRYPT=${CRYPT:-aes}
@@ -32,8 +38,13 @@ fi
 # kcptun "fast" mode, its default windows for a server, aes, FEC as asked.
 COMMON="-crypt $CRYPT -key scale-key -ds $DS -ps $PS -nodelay 0 -interval 30 -resend 2 -nc 1 -sndwnd 128 -rcvwnd 512 -mtu 1350"
 
-echo "scale: $SESSIONS sessions x 64 B/s for $DURATION, crypt $CRYPT, FEC $DS/$PS, mode fast (0/30/2/1)"
-printf '%-12s %10s %12s %9s %9s %8s\n' server cpu_s peak_rss_MiB sent answered failed
+echo "scale: $SESSIONS sessions x 64 B/s for ${DURATION}s, crypt $CRYPT, FEC $DS/$PS, mode fast (0/30/2/1), client $CLIENT"
+printf '%-14s %8s %13s %8s %9s %7s %-28s\n' server cpu_s peak_rss_MiB sent answered failed "client latency / cpu"
+if [ "$CLIENT" = kcpgo ]; then
+    LOAD="$GOPEER -mode scale-client -duration ${DURATION}s"
+else
+    LOAD="$OURPEER -mode scale-client -duration $DURATION"
+fi
 
 for server in $SERVERS; do
     case $server in
@@ -49,8 +60,7 @@ for server in $SERVERS; do
         sleep 0.1
     done
     [ -n "$port" ] || { echo "$server did not start" >&2; cat "$WORK/server.out" >&2; kill "$pid"; exit 1; }
-    "$GOPEER" -mode scale-client -addr "127.0.0.1:$port" -sessions "$SESSIONS" -duration "$DURATION" \
-        $COMMON > "$WORK/client.out" 2>&1 || true
+    $LOAD -addr "127.0.0.1:$port" -sessions "$SESSIONS" $COMMON > "$WORK/client.out" 2>&1 || true
     kill -TERM "$pid"
     wait "$pid" 2>/dev/null || true
     usage=$(grep '^USAGE' "$WORK/server.out" | tail -1)
@@ -60,7 +70,11 @@ for server in $SERVERS; do
     sent=$(echo "$scale" | sed -n 's/.*sent=\([0-9]*\).*/\1/p')
     answered=$(echo "$scale" | sed -n 's/.*answered=\([0-9]*\).*/\1/p')
     failed=$(echo "$scale" | sed -n 's/.*failed=\([0-9]*\).*/\1/p')
+    p50=$(echo "$scale" | sed -n 's/.*p50_ms=\([0-9]*\).*/\1/p')
+    p99=$(echo "$scale" | sed -n 's/.*p99_ms=\([0-9]*\).*/\1/p')
+    ccpu=$(grep '^USAGE' "$WORK/client.out" | tail -1 | sed -n 's/.*cpu=\([0-9.]*\).*/\1/p')
     label=$server
     [ "$server" = kcpgo ] || label="kcpdesk-$server"
-    printf '%-12s %10s %12s %9s %9s %8s\n' "$label" "$cpu" "$(( ${rss:-0} / 1024 ))" "$sent" "$answered" "$failed"
+    printf '%-14s %8s %13s %8s %9s %7s p50 %sms p99 %sms, %ss\n' "$label" "$cpu" "$(( ${rss:-0} / 1024 ))" \
+        "$sent" "$answered" "$failed" "${p50:--}" "${p99:--}" "${ccpu:--}"
 done

@@ -14,6 +14,7 @@
 #include "kcp/net/kcp_socket.h"
 #include "kcp/net/worker_pool.h"
 
+#include <QAbstractEventDispatcher>
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -52,16 +53,24 @@ struct Result
     qint64 count = 0;
 };
 
-// Runs until done() or the deadline; returns false on timeout.
+// Runs the event loop until done() or the deadline; false on timeout. Blocks between events
+// (QCoreApplication::processEvents(flags, ms) would not: it drops WaitForMoreEvents and spins),
+// like kcp-go's blocking Read/Write; a 50 ms timer bounds each wait.
 bool spin(const std::function<bool()>& done, int timeoutMs)
 {
+    static QTimer* guard = [] {
+        auto* t = new QTimer(QCoreApplication::instance());
+        t->start(50);
+        return t;
+    }();
+    Q_UNUSED(guard);
     QElapsedTimer t;
     t.start();
     while (!done())
     {
         if (t.elapsed() > timeoutMs)
             return false;
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
     }
     return true;
 }
@@ -166,6 +175,10 @@ Result runSink(IoBackend backend, qint64 msglen, double seconds)
 
 int main(int argc, char** argv)
 {
+    // The same epoll dispatcher as the workers for this (main) thread, where the echo and sink
+    // handlers run: a command-line program's choice (KCPDESK_DISPATCHER=qt keeps Qt's).
+    if (QAbstractEventDispatcher* dispatcher = createEventDispatcher())
+        QCoreApplication::setEventDispatcher(dispatcher);
     QCoreApplication app(argc, argv);
     QStringList args = app.arguments().mid(1);
     double seconds = 2.0;

@@ -6,14 +6,30 @@
 //
 // Prints "LISTENING <port>"; on SIGUSR1 prints "USAGE cpu=<s> maxrss_kib=<KiB> ..." and goes on,
 // on SIGTERM/SIGINT prints it and exits.
+//
+//   kcpnet_peer -mode scale-client -addr 127.0.0.1:PORT -sessions 5000 -duration 60 [same flags]
+//
+// is the load generator of the scale comparison: every session writes 64 bytes once a second (at
+// its own random phase) and waits for them to come back; a reply later than 5 s counts as failed
+// (kcpgo_peer's scale-client does the same with one goroutine per session). Idle sessions park in
+// the worker, so the generator itself stays cheap and does not starve the server under test.
+// Prints "SCALE sessions=.. sent=.. answered=.. failed=.. p50_ms=.. p99_ms=.. max_ms=.." and USAGE.
 
 #include "kcp/key_derivation.h"
 #include "kcp/net/kcp_server.h"
 #include "kcp/net/worker_pool.h"
 
+#include <QAbstractEventDispatcher>
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QHash>
+#include <QRandomGenerator>
 #include <QSocketNotifier>
+#include <QTimer>
+
+#include <algorithm>
+#include <memory>
+#include <vector>
 
 #include <csignal>
 #include <cstdio>
@@ -46,6 +62,94 @@ void printUsage()
     std::fflush(stdout);
 }
 
+struct ScaleSession
+{
+    std::unique_ptr<KcpSocket> socket;
+    qint64 sentAt = -1;  // ms, -1: nothing outstanding
+    int got = 0;
+};
+
+int runScaleClient(const KcpOptions& o, const QHostAddress& host, quint16 port, int sessions,
+                   int seconds)
+{
+    std::vector<ScaleSession> all(static_cast<std::size_t>(sessions));
+    // 1,000 one-millisecond buckets: each session sends when the clock passes its phase.
+    std::vector<std::vector<int>> buckets(1000);
+    quint64 sent = 0;
+    quint64 answered = 0;
+    quint64 failed = 0;
+    std::vector<int> latencies;
+    latencies.reserve(static_cast<std::size_t>(sessions) * static_cast<std::size_t>(seconds));
+    QElapsedTimer clock;
+    clock.start();
+    const QByteArray message(64, 'p');
+    for (int i = 0; i < sessions; ++i)
+    {
+        ScaleSession& s = all[static_cast<std::size_t>(i)];
+        s.socket = std::make_unique<KcpSocket>();
+        s.socket->setOptions(o);
+        KcpSocket* socket = s.socket.get();
+        QObject::connect(socket, &KcpSocket::readyRead, socket, [&, i] {
+            ScaleSession& me = all[static_cast<std::size_t>(i)];
+            me.got += static_cast<int>(me.socket->skip(1 << 20));
+            if (me.got >= 64 && me.sentAt >= 0)
+            {
+                latencies.push_back(static_cast<int>(clock.elapsed() - me.sentAt));
+                answered++;
+                me.got -= 64;
+                me.sentAt = -1;
+            }
+        });
+        socket->connectToHost(host, port);
+        buckets[QRandomGenerator::global()->bounded(1000)].push_back(i);
+    }
+    qint64 doneMs = 0;
+    const qint64 endMs = static_cast<qint64>(seconds) * 1000;
+    QTimer tick;
+    QObject::connect(&tick, &QTimer::timeout, [&] {
+        const qint64 now = std::min(clock.elapsed(), endMs);
+        for (; doneMs < now; ++doneMs)
+        {
+            for (const int i : buckets[static_cast<std::size_t>(doneMs % 1000)])
+            {
+                ScaleSession& s = all[static_cast<std::size_t>(i)];
+                if (s.sentAt >= 0)
+                {
+                    if (doneMs - s.sentAt < 5000)
+                        continue;  // still waiting, like a blocked reader: skip this second
+                    failed++;
+                    s.sentAt = -1;
+                    s.got = 0;
+                }
+                s.socket->write(message);
+                s.sentAt = doneMs;
+                sent++;
+            }
+        }
+        if (clock.elapsed() >= endMs + 5000 ||
+            (clock.elapsed() >= endMs && std::all_of(all.begin(), all.end(), [](const ScaleSession& s) {
+                 return s.sentAt < 0;
+             })))
+            QCoreApplication::quit();
+    });
+    tick.start(5);
+    QCoreApplication::exec();
+    for (const ScaleSession& s : all)
+        failed += s.sentAt >= 0 ? 1 : 0;
+    std::sort(latencies.begin(), latencies.end());
+    auto pct = [&](double p) {
+        return latencies.empty() ? 0 : latencies[static_cast<std::size_t>(p * (latencies.size() - 1))];
+    };
+    std::printf("SCALE sessions=%d sent=%llu answered=%llu failed=%llu p50_ms=%d p99_ms=%d max_ms=%d\n",
+                sessions, static_cast<unsigned long long>(sent),
+                static_cast<unsigned long long>(answered), static_cast<unsigned long long>(failed),
+                pct(0.5), pct(0.99), latencies.empty() ? 0 : latencies.back());
+    printUsage();
+    for (ScaleSession& s : all)
+        s.socket->abort();
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -58,6 +162,8 @@ int main(int argc, char** argv)
         return flags.value(QString::fromLatin1(name), QString::fromLatin1(fallback));
     };
     WorkerPool::setThreadCount(flag("workers", "1").toInt());
+    if (QAbstractEventDispatcher* dispatcher = createEventDispatcher())
+        QCoreApplication::setEventDispatcher(dispatcher);
     QCoreApplication app(argc, argv);
 
     KcpOptions o;
@@ -83,6 +189,13 @@ int main(int argc, char** argv)
     QString host = addr.left(colon);
     if (host.startsWith(QLatin1Char('[')))
         host = host.mid(1, host.size() - 2);
+    if (flag("mode", "echo-server") == QLatin1String("scale-client"))
+    {
+        QString duration = flag("duration", "60");
+        duration.remove(QLatin1Char('s'));
+        return runScaleClient(o, QHostAddress(host), addr.mid(colon + 1).toUShort(),
+                              flag("sessions", "100").toInt(), duration.toInt());
+    }
     KcpServer server;
     server.setOptions(so);
     if (!server.listen(QHostAddress(host), addr.mid(colon + 1).toUShort()))

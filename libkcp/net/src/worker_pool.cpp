@@ -33,6 +33,20 @@ int defaultThreadCount()
 
 } // namespace
 
+QAbstractEventDispatcher* createEventDispatcher()
+{
+#ifdef Q_OS_LINUX
+    if (detail::useEpollDispatcher())
+    {
+        auto* dispatcher = new detail::EpollDispatcher;
+        if (dispatcher->isValid())
+            return dispatcher;
+        delete dispatcher;
+    }
+#endif
+    return nullptr;
+}
+
 struct WorkerPool::Private
 {
     std::vector<QThread*> threads;
@@ -73,16 +87,8 @@ WorkerPool::WorkerPool(int threads)
     {
         auto* thread = new QThread;
         thread->setObjectName(QStringLiteral("kcp-worker-%1").arg(i));
-#ifdef Q_OS_LINUX
-        if (detail::useEpollDispatcher())
-        {
-            auto* dispatcher = new detail::EpollDispatcher;
-            if (dispatcher->isValid())
-                thread->setEventDispatcher(dispatcher);
-            else
-                delete dispatcher;
-        }
-#endif
+        if (QAbstractEventDispatcher* dispatcher = createEventDispatcher())
+            thread->setEventDispatcher(dispatcher);
         auto* worker = new detail::Worker(this, i);
         worker->moveToThread(thread);
         thread->start();

@@ -4,6 +4,8 @@
 
 #include <QObject>
 
+class QAbstractEventDispatcher;
+
 #include <atomic>
 #include <memory>
 #include <vector>
@@ -35,6 +37,13 @@ struct IoStats
     quint64 timerWakeups = 0;
     quint64 timerServices = 0;
 };
+
+// The event dispatcher the workers run on (Linux: epoll; O(ready descriptors) per pass instead of
+// Qt's O(all)), or nullptr where there is none or KCPDESK_DISPATCHER=qt. A command-line program
+// may install it for its main thread too, before QCoreApplication exists:
+//     if (auto* d = kcp::net::createEventDispatcher()) QCoreApplication::setEventDispatcher(d);
+// Not for GUI threads (the platform plugin brings its own). The caller owns the result.
+QAbstractEventDispatcher* createEventDispatcher();
 
 // The process-wide pool of worker QThreads that runs every KcpSocket and KcpServer session
 // (DESIGN.md "net owns threads and sockets"). Each worker owns its UDP sockets and sessions and
