@@ -353,10 +353,14 @@ void TestSmuxSession::outputBufferBackpressure()
     QCOMPARE(first, std::size_t(50000 - 16));  // two SYNs are queued already
     QCOMPARE(client.write(b, data), std::size_t(0));
     QVERIFY(client.takeEvents().empty());
+    // A third stream that only asked writable() (and saw 0) is woken as well.
+    const auto c = *client.openStream();
+    QCOMPARE(client.writable(c), std::size_t(0));
     client.consumeOutput(client.output().size());
     const auto events = client.takeEvents();
     QVERIFY(hasEvent(events, SmuxEvent::Type::Writable, a));
     QVERIFY(hasEvent(events, SmuxEvent::Type::Writable, b));
+    QVERIFY(hasEvent(events, SmuxEvent::Type::Writable, c));
     // Control frames are never refused.
     client.write(a, data);
     client.closeStream(b);

@@ -163,7 +163,8 @@ public:
 
     // Frames up to data.size() bytes as PSH (split at maxFrameSize). Returns bytes taken.
     std::size_t write(std::uint32_t streamId, std::span<const std::uint8_t> data);
-    // How many bytes write() would take right now.
+    // How many bytes write() would take right now. Like a short write(), a 0 here arms the
+    // stream's Writable event, so a caller that waits after seeing 0 is always woken.
     std::size_t writable(std::uint32_t streamId) const;
 
     // Sends FIN and forgets the stream (smux Stream.Close). Unknown ids are ignored.
@@ -195,7 +196,9 @@ private:
         bool finReceived = false;
         bool reset = false;
         bool readArmed = true;    // report the next Readable
-        bool wantWrite = false;   // a write() was cut short: report Writable when possible
+        // write() was cut short or writable() said 0: report Writable when possible (set from
+        // the const writable(), hence mutable)
+        mutable bool wantWrite = false;
         // v2 flow control (all u32, wrapping, as on the wire)
         std::uint32_t numRead = 0;      // bytes the app read
         std::uint32_t incr = 0;         // bytes read since the last UPD we sent

@@ -306,7 +306,12 @@ std::size_t SmuxSession::write(std::uint32_t streamId, std::span<const std::uint
 std::size_t SmuxSession::writable(std::uint32_t streamId) const
 {
     const auto it = m_streams.find(streamId);
-    return it == m_streams.end() ? 0 : writableFor(it->second);
+    if (it == m_streams.end())
+        return 0;
+    const std::size_t n = writableFor(it->second);
+    if (n == 0)
+        it->second.wantWrite = true;
+    return n;
 }
 
 std::size_t SmuxSession::writableFor(const Stream& s) const

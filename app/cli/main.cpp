@@ -1,0 +1,149 @@
+// kcpdesk-cli: kcptun-compatible tunnel endpoints.
+//
+//   kcpdesk-cli client [kcptun-client flags]   TCP listener -> smux over KCP -> server
+//   kcpdesk-cli server [kcptun-server flags]   KCP listener -> smux -> TCP target
+//
+// Flags, JSON keys (-c file.json), defaults and precedence are kcptun 20210922's; see --help.
+// Where kcptun silently falls back (unknown crypt -> aes, unknown mode -> manual) or fails
+// later (keepalive > 30), this exits with status 2 and says why.
+
+#include "kcp/tunnel/kcptun_command_line.h"
+#include "kcp/tunnel/tunnel_client.h"
+#include "kcp/tunnel/tunnel_server.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QFile>
+#include <QTextStream>
+
+#include <csignal>
+#include <cstdio>
+
+namespace
+{
+
+QFile* g_logFile = nullptr;
+
+void logHandler(QtMsgType type, const QMessageLogContext&, const QString& message)
+{
+    if (type == QtDebugMsg)
+        return;
+    // kcptun's log.Println format: "2006/01/02 15:04:05 message".
+    const QByteArray line = (QDateTime::currentDateTime().toString("yyyy/MM/dd HH:mm:ss ") +
+                             message + u'\n')
+                                .toLocal8Bit();
+    if (g_logFile)
+    {
+        g_logFile->write(line);
+        g_logFile->flush();
+    }
+    else
+    {
+        std::fwrite(line.constData(), 1, std::size_t(line.size()), stderr);
+    }
+}
+
+int usage()
+{
+    std::fprintf(stderr,
+                 "usage: kcpdesk-cli client [options]   (kcptun-client compatible)\n"
+                 "       kcpdesk-cli server [options]   (kcptun-server compatible)\n"
+                 "       kcpdesk-cli client --help | kcpdesk-cli server --help\n");
+    return 2;
+}
+
+extern "C" void onSignal(int)
+{
+    QCoreApplication::quit();
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName("kcpdesk-cli");
+    QCoreApplication::setApplicationVersion(KCPDESK_VERSION);
+
+    QStringList args = app.arguments().mid(1);
+    if (args.isEmpty())
+        return usage();
+    const QString command = args.takeFirst();
+    kcp::tunnel::TunnelRole role;
+    if (command == QLatin1String("client"))
+        role = kcp::tunnel::TunnelRole::Client;
+    else if (command == QLatin1String("server"))
+        role = kcp::tunnel::TunnelRole::Server;
+    else if (command == QLatin1String("--help") || command == QLatin1String("-h"))
+    {
+        usage();
+        return 0;
+    }
+    else
+        return usage();
+
+    const auto commandLine = kcp::tunnel::parseKcptunCommandLine(role, args);
+    QTextStream out(stdout);
+    if (commandLine.help)
+    {
+        out << kcp::tunnel::kcptunHelpText(role, "kcpdesk-cli " + command);
+        return 0;
+    }
+    if (commandLine.version)
+    {
+        out << "kcpdesk-cli version " << KCPDESK_VERSION << '\n';
+        return 0;
+    }
+    kcp::tunnel::KcptunConfig config;
+    const QStringList problems = kcp::tunnel::resolveKcptunConfig(commandLine, config);
+    if (!problems.isEmpty())
+    {
+        for (const QString& p : problems)
+            std::fprintf(stderr, "kcpdesk-cli %s: %s\n", qPrintable(command), qPrintable(p));
+        return 2;
+    }
+
+    QFile logFile(config.log);
+    if (!config.log.isEmpty())
+    {
+        if (!logFile.open(QIODevice::Append | QIODevice::WriteOnly))
+        {
+            std::fprintf(stderr, "cannot open log %s: %s\n", qPrintable(config.log),
+                         qPrintable(logFile.errorString()));
+            return 2;
+        }
+        g_logFile = &logFile;
+    }
+    qInstallMessageHandler(logHandler);
+    if (config.pprof)
+        qWarning("--pprof is a Go profiler; ignored");
+
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+
+    QString error;
+    std::unique_ptr<QObject> tunnel;
+    if (role == kcp::tunnel::TunnelRole::Client)
+    {
+        auto client = std::make_unique<kcp::tunnel::TunnelClient>(config);
+        if (!client->start(&error))
+        {
+            qCritical().noquote() << error;
+            return 1;
+        }
+        tunnel = std::move(client);
+    }
+    else
+    {
+        auto server = std::make_unique<kcp::tunnel::TunnelServer>(config);
+        if (!server->start(&error))
+        {
+            qCritical().noquote() << error;
+            return 1;
+        }
+        tunnel = std::move(server);
+    }
+    const int rc = app.exec();
+    tunnel.reset();
+    return rc;
+}

@@ -1,0 +1,57 @@
+#pragma once
+
+#include "kcp/tunnel/kcptun_config.h"
+
+#include <QObject>
+#include <QString>
+
+#include <memory>
+#include <vector>
+
+namespace kcp::net
+{
+class KcpServer;
+}
+
+namespace kcp::tunnel
+{
+
+class SmuxConnection;
+
+// kcptun-server: accepts KCP sessions on --listen (every port of a min-max range), runs a smux
+// server session on each (through snappy unless --nocomp), and dials --target over TCP for every
+// stream the client opens, copying both ways.
+//
+// Threads: lives on its creating thread, which must run an event loop; never blocks it (the
+// key derivation in start() takes a few ms).
+class TunnelServer : public QObject
+{
+    Q_OBJECT
+
+public:
+    // config must have passed validate() with role Server.
+    explicit TunnelServer(const KcptunConfig& config, QObject* parent = nullptr);
+    ~TunnelServer() override;
+
+    // Binds the UDP port(s). On failure returns false with the reason in *error.
+    bool start(QString* error);
+    void stop();
+
+    // The first bound UDP port (useful with port 0).
+    quint16 port() const;
+    int sessionCount() const { return int(m_connections.size()); }
+
+signals:
+    // A smux session ended; reason says why (e.g. "smux: invalid protocol ...").
+    void sessionClosed(const QString& reason);
+
+private:
+    void onNewConnection(net::KcpServer* server);
+    void onIncomingStream(SmuxConnection* connection, std::uint32_t streamId);
+
+    KcptunConfig m_config;
+    std::vector<net::KcpServer*> m_servers;
+    std::vector<SmuxConnection*> m_connections;
+};
+
+} // namespace kcp::tunnel

@@ -1,0 +1,264 @@
+#include "kcp/tunnel/smux_connection.h"
+
+#include "kcp/net/kcp_socket.h"
+#include "kcp/tunnel/stream_bridge.h"
+
+#include <algorithm>
+
+namespace kcp::tunnel
+{
+
+namespace
+{
+
+// Bytes taken from the KCP socket (and fed to smux) per step: small enough that the smux budget
+// check between steps stays meaningful, large enough to keep syscalls and signals rare.
+constexpr qint64 ReadChunk = 64 * 1024;
+
+} // namespace
+
+SmuxConnection::SmuxConnection(net::KcpSocket* socket, SmuxRole role, const SmuxConfig& config,
+                               bool compression, QObject* parent)
+    : QObject(parent)
+    , m_socket(socket)
+    , m_session(role, config, 0)
+    , m_compression(compression)
+    , m_readBuffer(ReadChunk)
+{
+    m_clock.start();
+    m_age.start();
+    m_socket->setParent(this);
+    connect(m_socket, &QIODevice::readyRead, this, &SmuxConnection::pump);
+    connect(m_socket, &QIODevice::bytesWritten, this, &SmuxConnection::pump);
+    connect(m_socket, &net::KcpSocket::connected, this, &SmuxConnection::pump);
+    connect(m_socket, &net::KcpSocket::disconnected, this, [this] {
+        close(QStringLiteral("KCP session ended") +
+              (m_socket->errorString().isEmpty() ? QString()
+                                                 : QStringLiteral(": ") + m_socket->errorString()));
+    });
+    connect(m_socket, &net::KcpSocket::errorOccurred, this, [this] {
+        close(QStringLiteral("KCP session failed: ") + m_socket->errorString());
+    });
+    m_tickTimer.setSingleShot(true);
+    m_tickTimer.setTimerType(Qt::CoarseTimer);
+    connect(&m_tickTimer, &QTimer::timeout, this, &SmuxConnection::onTick);
+    scheduleTick();
+}
+
+SmuxConnection::~SmuxConnection()
+{
+    // Bridges are children; they must not call back into a half-destroyed connection.
+    for (auto& [id, bridge] : m_bridges)
+        if (bridge)
+            bridge->disconnect(this);
+}
+
+std::optional<std::uint32_t> SmuxConnection::openStream()
+{
+    if (m_closed)
+        return std::nullopt;
+    const auto id = m_session.openStream();
+    pump();
+    return id;
+}
+
+void SmuxConnection::attach(std::uint32_t streamId, StreamBridge* bridge)
+{
+    bridge->setParent(this);
+    m_bridges[streamId] = bridge;
+}
+
+void SmuxConnection::detach(std::uint32_t streamId)
+{
+    m_bridges.erase(streamId);
+}
+
+void SmuxConnection::pump()
+{
+    if (m_closed)
+        return;
+    if (m_pumping)
+    {
+        m_pumpAgain = true;
+        return;
+    }
+    m_pumping = true;
+    do
+    {
+        m_pumpAgain = false;
+        readSocket();
+        writeSocket();
+        dispatchEvents();
+    } while (m_pumpAgain && !m_closed);
+    m_pumping = false;
+    if (!m_closed)
+        scheduleTick();
+}
+
+void SmuxConnection::readSocket()
+{
+    while (!m_closed && !m_session.isClosed())
+    {
+        if (m_decodedHead < m_decoded.size())
+        {
+            if (!m_session.acceptsInput())
+                return;
+            const std::size_t n = std::min<std::size_t>(ReadChunk, m_decoded.size() - m_decodedHead);
+            m_session.feed(std::span(m_decoded).subspan(m_decodedHead, n));
+            m_decodedHead += n;
+            if (m_decodedHead == m_decoded.size())
+            {
+                m_decoded.clear();
+                m_decodedHead = 0;
+            }
+            continue;
+        }
+        if (!m_session.acceptsInput() || m_socket->bytesAvailable() <= 0)
+            return;
+        const qint64 n = m_socket->read(reinterpret_cast<char*>(m_readBuffer.data()), ReadChunk);
+        if (n <= 0)
+            return;
+        const std::span<const std::uint8_t> bytes(m_readBuffer.data(), std::size_t(n));
+        if (!m_compression)
+        {
+            m_session.feed(bytes);
+            continue;
+        }
+        if (!m_snappyReader.feed(bytes, m_decoded))
+        {
+            // The peer's compression setting differs from ours, or corrupt data got through.
+            close(QString::fromUtf8(m_snappyReader.errorString().data(),
+                                    qsizetype(m_snappyReader.errorString().size())) +
+                  QStringLiteral(" (do both ends agree on --nocomp?)"));
+            return;
+        }
+    }
+}
+
+void SmuxConnection::writeSocket()
+{
+    const auto state = m_socket->state();
+    if (state == QAbstractSocket::UnconnectedState || state == QAbstractSocket::ClosingState)
+        return;
+    while (!m_closed)
+    {
+        if (m_wireHead < m_wire.size())
+        {
+            const qint64 n = m_socket->write(reinterpret_cast<const char*>(m_wire.data()) +
+                                                 m_wireHead,
+                                             qint64(m_wire.size() - m_wireHead));
+            if (n < 0)
+            {
+                close(QStringLiteral("KCP write failed: ") + m_socket->errorString());
+                return;
+            }
+            m_wireHead += std::size_t(n);
+            if (m_wireHead < m_wire.size())
+                return;  // the socket is full: bytesWritten resumes us
+            m_wire.clear();
+            m_wireHead = 0;
+        }
+        const std::span<const std::uint8_t> out = m_session.output();
+        if (out.empty())
+            return;
+        if (m_compression)
+        {
+            // Chunks may span smux frames: any chunking is a valid snappy stream.
+            const std::size_t take = std::min(out.size(), SnappyMaxChunkData);
+            m_snappyWriter.write(out.first(take), m_wire);
+            m_session.consumeOutput(take);
+            continue;
+        }
+        const qint64 n = m_socket->write(reinterpret_cast<const char*>(out.data()),
+                                         qint64(out.size()));
+        if (n < 0)
+        {
+            close(QStringLiteral("KCP write failed: ") + m_socket->errorString());
+            return;
+        }
+        m_session.consumeOutput(std::size_t(n));
+        if (std::size_t(n) < out.size())
+            return;
+    }
+}
+
+void SmuxConnection::dispatchEvents()
+{
+    while (!m_closed && m_session.hasEvents())
+    {
+        for (const SmuxEvent& event : m_session.takeEvents())
+        {
+            if (event.type == SmuxEvent::Type::SessionClosed)
+            {
+                close(QString::fromStdString(m_session.errorString()));
+                return;
+            }
+            if (event.type == SmuxEvent::Type::IncomingStream)
+            {
+                emit incomingStream(event.streamId);
+                continue;
+            }
+            const auto it = m_bridges.find(event.streamId);
+            if (it == m_bridges.end() || !it->second)
+                continue;  // not bridged (yet): the bridge looks at the stream when attached
+            StreamBridge* bridge = it->second;
+            switch (event.type)
+            {
+            case SmuxEvent::Type::Readable:
+                bridge->onStreamReadable();
+                break;
+            case SmuxEvent::Type::Writable:
+                bridge->onStreamWritable();
+                break;
+            case SmuxEvent::Type::Finished:
+                bridge->onStreamFinished();
+                break;
+            case SmuxEvent::Type::StreamReset:
+                bridge->onStreamReset(
+                    m_session.isClosed()
+                        ? QString::fromStdString(m_session.errorString())
+                        : QStringLiteral("smux: the peer acknowledged more than we sent"));
+                break;
+            default:
+                break;
+            }
+        }
+    }
+}
+
+void SmuxConnection::scheduleTick()
+{
+    const Millis now = Millis(m_clock.elapsed());
+    const std::int32_t wait = std::max<std::int32_t>(0, timeDiff(m_session.nextDeadline(), now));
+    m_tickTimer.start(wait);
+}
+
+void SmuxConnection::onTick()
+{
+    if (m_closed)
+        return;
+    m_session.tick(Millis(m_clock.elapsed()));
+    pump();
+}
+
+void SmuxConnection::close(const QString& reason)
+{
+    if (m_closed)
+        return;
+    m_closed = true;
+    m_closeReason = reason;
+    m_tickTimer.stop();
+    m_session.close();
+    // Every bridged stream is reset: its TCP connection is aborted, not finished, so the
+    // application sees the failure instead of a clean end of data.
+    const auto bridges = m_bridges;
+    for (const auto& [id, bridge] : bridges)
+        if (bridge)
+            bridge->onStreamReset(reason);
+    m_bridges.clear();
+    m_session.takeEvents();
+    m_socket->abort();
+    emit closed(reason);
+}
+
+} // namespace kcp::tunnel

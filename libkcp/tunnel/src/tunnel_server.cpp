@@ -1,0 +1,134 @@
+#include "kcp/tunnel/tunnel_server.h"
+
+#include "kcp/key_derivation.h"
+#include "kcp/net/kcp_server.h"
+#include "kcp/tunnel/smux_connection.h"
+#include "kcp/tunnel/stream_bridge.h"
+#include "tunnel_options.h"
+
+#include <QDebug>
+#include <QHostInfo>
+#include <QTcpSocket>
+
+namespace kcp::tunnel
+{
+
+TunnelServer::TunnelServer(const KcptunConfig& config, QObject* parent)
+    : QObject(parent)
+    , m_config(config)
+{
+}
+
+TunnelServer::~TunnelServer()
+{
+    stop();
+}
+
+bool TunnelServer::start(QString* error)
+{
+    const auto listen = m_config.listenAddress();
+    if (!listen)
+    {
+        *error = QStringLiteral("bad --listen address");
+        return false;
+    }
+    QHostAddress host = detail::listenHost(listen->host);
+    if (host.isNull())
+    {
+        const QHostInfo info = QHostInfo::fromName(listen->host);
+        if (info.addresses().isEmpty())
+        {
+            *error = QStringLiteral("cannot resolve --listen host %1").arg(listen->host);
+            return false;
+        }
+        host = info.addresses().first();
+    }
+
+    net::ServerOptions options;
+    options.session = detail::kcpOptions(m_config, deriveKcptunKey(m_config.key.toStdString()));
+    for (int port = listen->minPort; port <= listen->maxPort; ++port)
+    {
+        auto* server = new net::KcpServer(this);
+        server->setOptions(options);
+        if (!server->listen(host, quint16(port)))
+        {
+            *error = QStringLiteral("cannot listen on UDP %1:%2: %3")
+                         .arg(host.toString())
+                         .arg(port)
+                         .arg(server->errorString());
+            delete server;
+            stop();
+            return false;
+        }
+        connect(server, &net::KcpServer::newConnection, this,
+                [this, server] { onNewConnection(server); });
+        m_servers.push_back(server);
+    }
+    qInfo().noquote() << "listening on:" << listen->toString() << "target:" << m_config.target
+                      << "encryption:" << m_config.crypt << "smux version:" << m_config.smuxver
+                      << "compression:" << (m_config.nocomp ? "off" : "on");
+    return true;
+}
+
+void TunnelServer::stop()
+{
+    for (SmuxConnection* c : std::vector<SmuxConnection*>(m_connections))
+        c->close(QStringLiteral("server stopped"));
+    for (net::KcpServer* s : m_servers)
+    {
+        s->close();
+        s->deleteLater();
+    }
+    m_servers.clear();
+}
+
+quint16 TunnelServer::port() const
+{
+    return m_servers.empty() ? 0 : m_servers.front()->serverPort();
+}
+
+void TunnelServer::onNewConnection(net::KcpServer* server)
+{
+    while (net::KcpSocket* socket = server->nextPendingConnection())
+    {
+        auto* connection = new SmuxConnection(socket, SmuxRole::Server, m_config.smuxConfig(),
+                                              !m_config.nocomp, this);
+        m_connections.push_back(connection);
+        qInfo().noquote() << "smux version:" << m_config.smuxver << "on connection:"
+                          << socket->peerAddress().toString() + u':' +
+                                 QString::number(socket->peerPort());
+        connect(connection, &SmuxConnection::incomingStream, this,
+                [this, connection](std::uint32_t id) { onIncomingStream(connection, id); });
+        connect(connection, &SmuxConnection::closed, this, [this, connection](const QString& why) {
+            qWarning().noquote() << "session closed:" << why;
+            std::erase(m_connections, connection);
+            connection->deleteLater();
+            emit sessionClosed(why);
+        });
+        connection->pump();  // datagrams may already be waiting
+    }
+}
+
+void TunnelServer::onIncomingStream(SmuxConnection* connection, std::uint32_t /*streamId*/)
+{
+    // Accept in smux order (the event's id is the queue's oldest).
+    while (const auto accepted = connection->session().acceptStream())
+    {
+        const auto target = m_config.targetAddress();
+        if (!target)
+        {
+            // validate() only lets a unix socket path through here.
+            qWarning().noquote() << "unix socket targets are not supported yet:"
+                                 << m_config.target;
+            connection->session().closeStream(*accepted);
+            connection->pump();
+            continue;
+        }
+        // kcptun dials the target per stream; data from the stream waits in smux meanwhile.
+        auto* tcp = new QTcpSocket;
+        new StreamBridge(connection, *accepted, tcp, m_config.quiet);
+        tcp->connectToHost(target->host, target->minPort);
+    }
+}
+
+} // namespace kcp::tunnel
