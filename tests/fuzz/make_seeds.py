@@ -4,11 +4,11 @@ tests/vectors, so that fuzzing starts from real kcptun / kcp-go datagrams instea
 discover a valid crc, FEC header and KCP conv by itself.
 
 The input formats are documented at the top of each fuzz_<target>.cpp; this script must follow
-them. Run it from anywhere; it rewrites the seed directories completely.
+them. Run it from anywhere; it rewrites every seed but the regress_* files (inputs that once
+crashed a target, kept so that every CI run replays them).
 """
 import json
 import pathlib
-import shutil
 import struct
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -191,8 +191,10 @@ def main():
     capture = load("kcptun_capture.json")
     fec_vectors = load("fec_packets.json")
     crypt_vectors = load("kcp_crypt.json")
-    if SEEDS.exists():
-        shutil.rmtree(SEEDS)
+    # regress_* files are fuzzer finds kept as regression inputs, not generated here.
+    for old in SEEDS.glob("*/*"):
+        if not old.name.startswith("regress_"):
+            old.unlink()
     session_seeds(capture, fec_vectors, crypt_vectors)
     fec_seeds(capture, fec_vectors)
     kcp_seeds(capture)
