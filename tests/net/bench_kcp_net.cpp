@@ -23,6 +23,8 @@
 #include <cstdio>
 #include <memory>
 
+#include <sys/resource.h>
+
 using namespace kcp::net;
 
 namespace
@@ -45,6 +47,14 @@ KcpOptions benchOptions(bool echo, IoBackend backend, int wnd)
     o.writeBufferSize = 4 << 20;
     o.readBufferSize = 16 << 20;
     return o;
+}
+
+double cpuSeconds()
+{
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
 struct Result
@@ -205,14 +215,18 @@ int main(int argc, char** argv)
         {
             for (const IoBackend backend : backends)
             {
+                const double cpuBefore = cpuSeconds();
                 const Result r = mode == QLatin1String("echo") ? runEcho(backend, msglen, seconds)
                                                                : runSink(backend, msglen, seconds);
-                const double mbps = static_cast<double>(r.count * msglen) / r.seconds / 1e6;
+                const double cpu = cpuSeconds() - cpuBefore;
+                const double mb = static_cast<double>(r.count * msglen) / 1e6;
+                const double mbps = mb / r.seconds;
                 const IoStats io = WorkerPool::instance()->collectIo();
-                std::printf("BENCH %s %lld %s %.2f MB/s (%lld msgs in %.2f s; %.1f dgrams/sendcall, "
-                            "%.1f dgrams/recvcall cumulative)\n",
+                // CPU ms per MB moved (both ends, all threads): steadier than MB/s on a busy box.
+                std::printf("BENCH %s %lld %s %.2f MB/s %.2f cpu_ms/MB (%lld msgs in %.2f s; %.1f "
+                            "dgrams/sendcall, %.1f dgrams/recvcall cumulative)\n",
                             qPrintable(mode), static_cast<long long>(msglen),
-                            qPrintable(ioBackendName(backend)), mbps,
+                            qPrintable(ioBackendName(backend)), mbps, mb > 0 ? cpu * 1000 / mb : 0.0,
                             static_cast<long long>(r.count), r.seconds,
                             io.txSyscalls ? double(io.txDatagrams) / io.txSyscalls : 0.0,
                             io.rxSyscalls ? double(io.rxDatagrams) / io.rxSyscalls : 0.0);

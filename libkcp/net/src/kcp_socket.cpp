@@ -19,15 +19,6 @@ using detail::KcpSocketPrivate;
 namespace detail
 {
 
-namespace
-{
-
-// Writes of at least this much are handed to the worker at once instead of at the end of the
-// current event-loop pass (which is what batches many small writes into one command).
-constexpr qint64 EagerFlushBytes = 64 * 1024;
-
-} // namespace
-
 KcpSocketPrivate::KcpSocketPrivate(KcpSocket* q)
     : q(q)
 {
@@ -78,11 +69,12 @@ void KcpSocketPrivate::startSession(const QHostAddress& address, quint16 port)
     request.peerPort = port;
     request.wantStats = statsWanted;
     request.link = link;
+    request.channel = channel;
     statsEnabled = statsWanted;
     Worker* w = worker;
     w->post([w, request = std::move(request)]() mutable { w->openClient(std::move(request)); });
-    // Writes made while connecting follow the open command in order.
-    flushWrites();
+    // Writes made during the host lookup follow the open command in order.
+    notifyWorker();
 }
 
 void KcpSocketPrivate::initAccepted(const IncomingSession& in, KcpServer* owner)
@@ -91,6 +83,7 @@ void KcpSocketPrivate::initAccepted(const IncomingSession& in, KcpServer* owner)
     worker = in.worker;
     id = in.id;
     link = in.link;
+    channel = in.channel;
     conv = in.conv;
     backend = in.backend;
     peerAddress = in.peer;
@@ -123,21 +116,31 @@ void KcpSocketPrivate::onOpened(const QHostAddress& local, quint16 port, quint32
     emit q->connected();
 }
 
-void KcpSocketPrivate::onData(const QByteArray& data)
+void KcpSocketPrivate::onChannel()
 {
-    readBuffered += data.size();
-    readChunks.push_back(data);
-    if (emittingReadyRead)
-        return;  // a readyRead handler is still running (e.g. waitForReadyRead inside it)
+    std::deque<QByteArray> received;
+    qint64 written = 0;
+    {
+        QMutexLocker lock(&channel->mutex);
+        received.swap(channel->inbound);
+        written = std::exchange(channel->written, 0);
+        channel->userNotified = false;
+    }
+    for (QByteArray& piece : received)
+    {
+        readBuffered += piece.size();
+        readChunks.push_back(std::move(piece));
+    }
+    if (written > 0)
+    {
+        unsent -= written;
+        emit q->bytesWritten(written);
+    }
+    if (received.empty() || emittingReadyRead)
+        return;  // nothing new, or a readyRead handler is still running (waitForReadyRead in it)
     emittingReadyRead = true;
     emit q->readyRead();
     emittingReadyRead = false;
-}
-
-void KcpSocketPrivate::onWritten(qint64 bytes)
-{
-    inWorker -= bytes;
-    emit q->bytesWritten(bytes);
 }
 
 void KcpSocketPrivate::onClosed(QAbstractSocket::SocketError e, const QString& message)
@@ -146,12 +149,12 @@ void KcpSocketPrivate::onClosed(QAbstractSocket::SocketError e, const QString& m
         return;
     const bool wasConnected = state == QAbstractSocket::ConnectedState ||
                               state == QAbstractSocket::ClosingState;
+    onChannel();  // whatever arrived before the end stays readable
     detachFromWorker();
     const bool failed = !message.isEmpty();
     if (failed)
         setError(e, message);
-    pendingWrite.clear();
-    inWorker = 0;
+    unsent = 0;
     if (KcpServer* owner = server.data())
     {
         // Never handed out: the server drops it from its queue.
@@ -177,34 +180,27 @@ void KcpSocketPrivate::detachFromWorker()
         link->detach();
     link.reset();
     worker = nullptr;
-    flushScheduled = false;
+    {
+        QMutexLocker lock(&channel->mutex);
+        channel->outbound.clear();
+    }
+    // A fresh channel for the next connection; the worker may still hold the old one.
+    channel = std::make_shared<DataChannel>();
 }
 
-void KcpSocketPrivate::scheduleFlush()
+void KcpSocketPrivate::notifyWorker()
 {
-    if (flushScheduled)
+    if (!worker)
         return;
-    flushScheduled = true;
-    QMetaObject::invokeMethod(
-        q, [this] {
-            flushScheduled = false;
-            flushWrites();
-        },
-        Qt::QueuedConnection);
-}
-
-void KcpSocketPrivate::flushWrites()
-{
-    if (!worker || pendingWrite.isEmpty())
-        return;
-    if (state != QAbstractSocket::ConnectingState && state != QAbstractSocket::ConnectedState &&
-        state != QAbstractSocket::ClosingState)
-        return;
-    inWorker += pendingWrite.size();
+    {
+        QMutexLocker lock(&channel->mutex);
+        if (channel->outbound.empty() || channel->workerNotified)
+            return;
+        channel->workerNotified = true;
+    }
     Worker* w = worker;
     const quint64 sid = id;
-    w->post([w, sid, data = std::move(pendingWrite)]() mutable { w->write(sid, std::move(data)); });
-    pendingWrite = QByteArray();
+    w->post([w, sid] { w->drainWrites(sid); });
 }
 
 void KcpSocketPrivate::returnCredit(bool force)
@@ -279,8 +275,6 @@ KcpSocket::~KcpSocket()
         const quint64 sid = d->id;
         if (d->state != QAbstractSocket::ClosingState)
             w->post([w, sid] { w->abortSession(sid); });
-        else
-            d->flushWrites();
     }
     if (d->link)
         d->link->detach();
@@ -347,6 +341,7 @@ void KcpSocket::connectToHost(const QHostAddress& address, quint16 port, QIODevi
     d->readOffset = 0;
     d->readBuffered = 0;
     d->consumedSinceCredit = 0;
+    d->unsent = 0;
     d->conv = 0;
     d->error = QAbstractSocket::UnknownSocketError;
     QIODevice::open(mode | QIODevice::Unbuffered);
@@ -362,7 +357,6 @@ void KcpSocket::disconnectFromHost()
     }
     if (d->state != QAbstractSocket::ConnectingState && d->state != QAbstractSocket::ConnectedState)
         return;
-    d->flushWrites();
     d->setState(QAbstractSocket::ClosingState);
     detail::Worker* w = d->worker;
     const quint64 sid = d->id;
@@ -384,8 +378,7 @@ void KcpSocket::abort()
         w->post([w, sid] { w->abortSession(sid); });
     }
     d->detachFromWorker();
-    d->pendingWrite.clear();
-    d->inWorker = 0;
+    d->unsent = 0;
     d->setState(QAbstractSocket::UnconnectedState);
     if (was == QAbstractSocket::ConnectedState || was == QAbstractSocket::ClosingState)
         emit disconnected();
@@ -473,7 +466,6 @@ bool KcpSocket::waitForBytesWritten(int msecs)
     if (bytesToWrite() == 0)
         return false;
     const qint64 before = bytesToWrite();
-    d->flushWrites();
     return d->waitFor(
         [this, before] {
             return bytesToWrite() < before || d->state == QAbstractSocket::UnconnectedState;
@@ -501,7 +493,7 @@ qint64 KcpSocket::bytesAvailable() const
 
 qint64 KcpSocket::bytesToWrite() const
 {
-    return d->pendingWrite.size() + d->inWorker;
+    return d->unsent;
 }
 
 bool KcpSocket::canReadLine() const
@@ -555,13 +547,27 @@ qint64 KcpSocket::writeData(const char* data, qint64 size)
     const qint64 take = std::clamp<qint64>(size, 0, std::max<qint64>(0, room));
     if (take == 0)
         return 0;
-    if (d->pendingWrite.isEmpty())
-        d->pendingWrite.reserve(static_cast<qsizetype>(std::min<qint64>(d->options.writeBufferSize, detail::EagerFlushBytes)));
-    d->pendingWrite.append(data, static_cast<qsizetype>(take));
-    if (d->pendingWrite.size() >= detail::EagerFlushBytes)
-        d->flushWrites();
-    else
-        d->scheduleFlush();
+    {
+        // Small writes fill the last piece; each piece is handed over whole (no copy).
+        QMutexLocker lock(&d->channel->mutex);
+        std::deque<QByteArray>& out = d->channel->outbound;
+        qint64 done = 0;
+        while (done < take)
+        {
+            if (out.empty() || out.back().size() >= detail::DataChannel::PieceSize)
+            {
+                out.emplace_back();
+                out.back().reserve(static_cast<qsizetype>(
+                    std::min<qint64>(take - done, detail::DataChannel::PieceSize)));
+            }
+            const qint64 n = std::min<qint64>(take - done,
+                                              detail::DataChannel::PieceSize - out.back().size());
+            out.back().append(data + done, static_cast<qsizetype>(n));
+            done += n;
+        }
+    }
+    d->unsent += take;
+    d->notifyWorker();
     return take;
 }
 

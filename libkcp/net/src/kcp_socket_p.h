@@ -23,8 +23,8 @@ public:
 
     // --- Events from the worker (socket's thread) ---
     void onOpened(const QHostAddress& local, quint16 localPort, quint32 conv, IoBackend backend);
-    void onData(const QByteArray& data);
-    void onWritten(qint64 bytes);
+    // New received bytes and/or bytes KCP accepted are waiting in the channel.
+    void onChannel();
     void onClosed(QAbstractSocket::SocketError error, const QString& message);
     void onStats(const SessionStats& stats);
 
@@ -34,8 +34,8 @@ public:
     void startSession(const QHostAddress& address, quint16 port);
     void setState(QAbstractSocket::SocketState state);
     void setError(QAbstractSocket::SocketError error, const QString& message);
-    void flushWrites();
-    void scheduleFlush();
+    // Tells the worker that the channel has writes, unless it already knows.
+    void notifyWorker();
     void returnCredit(bool force);
     void updateStatsSubscription();
     void detachFromWorker();
@@ -58,18 +58,17 @@ public:
     Worker* worker = nullptr;
     quint64 id = 0;
     std::shared_ptr<SocketLink> link;
+    std::shared_ptr<DataChannel> channel = std::make_shared<DataChannel>();
 
-    // Received bytes not yet read: chunks as the worker sent them, the first partly consumed.
+    // Received bytes not yet read: pieces as the worker sent them, the first partly consumed.
     std::deque<QByteArray> readChunks;
     qsizetype readOffset = 0;
     qint64 readBuffered = 0;
     qint64 consumedSinceCredit = 0;
     bool emittingReadyRead = false;
 
-    // Written bytes not yet posted to the worker, and posted bytes KCP has not taken yet.
-    QByteArray pendingWrite;
-    qint64 inWorker = 0;
-    bool flushScheduled = false;
+    // Written bytes KCP has not taken yet (in the channel or staged in the worker).
+    qint64 unsent = 0;
 
     SessionStats lastStats;
     bool statsWanted = false;   // statsUpdated has receivers

@@ -1,11 +1,13 @@
 #pragma once
 
+#include <QByteArray>
 #include <QMetaObject>
 #include <QMutex>
 #include <QMutexLocker>
 #include <QObject>
 
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <vector>
 
@@ -92,6 +94,26 @@ private:
     Target* m_target;
     State m_state;
     std::vector<Event> m_parked;
+};
+
+// The byte streams between a KcpSocket and its session. Each side appends under the mutex and
+// posts a notification only when the other side has not been told yet, so a burst of writes (or
+// of received datagrams) costs one cross-thread event however many pieces it has, and data never
+// waits for an extra pass of the sender's event loop. The notifications themselves are ordinary
+// queued commands / events, ordered with everything else the two sides send each other.
+struct DataChannel
+{
+    // Pieces appended to `outbound` grow up to this size before a new one starts.
+    static constexpr qsizetype PieceSize = 64 * 1024;
+
+    QMutex mutex;
+    // user -> worker: written bytes not yet taken by the worker
+    std::deque<QByteArray> outbound;
+    bool workerNotified = false;
+    // worker -> user: received bytes, and bytes KCP accepted since the last notification
+    std::deque<QByteArray> inbound;
+    qint64 written = 0;
+    bool userNotified = false;
 };
 
 } // namespace kcp::net::detail

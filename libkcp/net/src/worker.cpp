@@ -90,6 +90,7 @@ struct Worker::Session : HeapNode
     Peer peer;
     std::unique_ptr<SessionCore> core;
     std::shared_ptr<SocketLink> link;
+    std::shared_ptr<DataChannel> channel;
     int idleTimeoutMs = 0;
     bool closeOnDeadLink = true;
     int closeLingerMs = 0;
@@ -167,6 +168,7 @@ void Worker::openClient(ClientRequest request)
     session->id = request.id;
     session->peer = Peer::from(Endpoint::fromHost(request.peer, request.peerPort));
     session->link = request.link;
+    session->channel = request.channel;
     session->idleTimeoutMs = request.options.idleTimeoutMs;
     session->closeOnDeadLink = request.options.closeOnDeadLink;
     session->closeLingerMs = request.options.closeLingerMs;
@@ -245,15 +247,33 @@ void Worker::closeListener(quint64 listenerId)
     finishPass(now());
 }
 
-void Worker::write(quint64 id, QByteArray data)
+void Worker::drainWrites(quint64 id)
 {
     reap();
     Session* s = find(id);
-    if (!s || s->closing || data.isEmpty())
+    if (!s)
         return;
-    s->staged.push_back(std::move(data));
+    takeWrites(*s);
     markDirty(*s);
     finishPass(now());
+}
+
+void Worker::takeWrites(Session& s)
+{
+    std::deque<QByteArray> taken;
+    {
+        QMutexLocker lock(&s.channel->mutex);
+        taken.swap(s.channel->outbound);
+        s.channel->workerNotified = false;
+    }
+    for (QByteArray& piece : taken)
+        s.staged.push_back(std::move(piece));
+}
+
+// One event per burst: only when the socket has not been told about earlier data yet.
+void Worker::notifySocket(Session& s)
+{
+    s.link->post([](KcpSocket* socket) { KcpSocketPrivate::of(socket)->onChannel(); });
 }
 
 void Worker::addCredit(quint64 id, qint64 bytes)
@@ -274,6 +294,7 @@ void Worker::disconnectSession(quint64 id)
     if (!s || s->closing)
         return;
     const qint64 t = now();
+    takeWrites(*s);
     s->closing = true;
     s->lingerDeadline = t + std::max(0, s->closeLingerMs);
     markDirty(*s);
@@ -503,6 +524,7 @@ void Worker::createServerSession(Listener& l, const RxDatagram& d, const ConvPee
     s->listener = &l;
     s->peer = Peer::from(d.from);
     s->link = std::make_shared<SocketLink>();
+    s->channel = std::make_shared<DataChannel>();
     s->idleTimeoutMs = o.idleTimeoutMs;
     s->closeOnDeadLink = o.closeOnDeadLink;
     s->closeLingerMs = o.closeLingerMs;
@@ -513,6 +535,7 @@ void Worker::createServerSession(Listener& l, const RxDatagram& d, const ConvPee
     incoming.id = s->id;
     incoming.worker = this;
     incoming.link = s->link;
+    incoming.channel = s->channel;
     incoming.peer = s->peer.host;
     incoming.peerPort = s->peer.endpoint.port;
     incoming.local = t->io->localAddress();
@@ -651,18 +674,28 @@ void Worker::service(Session& s, qint64 now)
         s.credit -= static_cast<qint64>(got);
         QByteArray data(reinterpret_cast<const char*>(m_readScratch.data()),
                         static_cast<qsizetype>(got));
-        s.link->post([data = std::move(data)](KcpSocket* socket) {
-            KcpSocketPrivate::of(socket)->onData(data);
-        });
+        bool notify = false;
+        {
+            QMutexLocker lock(&s.channel->mutex);
+            s.channel->inbound.push_back(std::move(data));
+            notify = !std::exchange(s.channel->userNotified, true);
+        }
+        if (notify)
+            notifySocket(s);
         // Reading may reopen the receive window; the next flush tells the peer.
         s.parked = false;
     }
 
     if (accepted > 0)
     {
-        s.link->post([accepted](KcpSocket* socket) {
-            KcpSocketPrivate::of(socket)->onWritten(accepted);
-        });
+        bool notify = false;
+        {
+            QMutexLocker lock(&s.channel->mutex);
+            s.channel->written += accepted;
+            notify = !std::exchange(s.channel->userNotified, true);
+        }
+        if (notify)
+            notifySocket(s);
     }
 
     if (s.closing && s.staged.empty())

@@ -64,6 +64,7 @@ struct ClientRequest
     quint16 peerPort = 0;
     bool wantStats = false;
     std::shared_ptr<SocketLink> link;
+    std::shared_ptr<DataChannel> channel;
 };
 
 struct ListenRequest
@@ -90,6 +91,7 @@ struct IncomingSession
     quint64 id = 0;
     Worker* worker = nullptr;
     std::shared_ptr<SocketLink> link;
+    std::shared_ptr<DataChannel> channel;
     QHostAddress peer;
     quint16 peerPort = 0;
     QHostAddress local;
@@ -133,7 +135,8 @@ public:
     void openClient(ClientRequest request);
     ListenResult listen(const ListenRequest& request);
     void closeListener(quint64 listenerId);
-    void write(quint64 id, QByteArray data);
+    // Takes what the socket wrote into the session's DataChannel.
+    void drainWrites(quint64 id);
     void addCredit(quint64 id, qint64 bytes);
     void disconnectSession(quint64 id);
     void abortSession(quint64 id);
@@ -157,6 +160,8 @@ private:
     void createServerSession(Listener& listener, const RxDatagram& datagram,
                              const ConvPeeker::Header& header, qint64 now);
     void input(Session& session, const RxDatagram& datagram, qint64 now);
+    void takeWrites(Session& session);
+    void notifySocket(Session& session);
 
     void onTimer();
     void onStatsTick();
