@@ -7,16 +7,22 @@
 // Where kcptun silently falls back (unknown crypt -> aes, unknown mode -> manual) or fails
 // later (keepalive > 30), this exits with status 2 and says why.
 
+#include "kcp/net/worker_pool.h"
 #include "kcp/tunnel/kcptun_command_line.h"
+#include "kcp/tunnel/metrics_server.h"
+#include "kcp/tunnel/prometheus_text.h"
+#include "kcp/tunnel/snmp_logger.h"
 #include "kcp/tunnel/tunnel_client.h"
 #include "kcp/tunnel/tunnel_server.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QFile>
+#include <QHostAddress>
 #include <QTextStream>
 
 #include <csignal>
+#include <functional>
 #include <cstdio>
 
 namespace
@@ -123,6 +129,7 @@ int main(int argc, char** argv)
 
     QString error;
     std::unique_ptr<QObject> tunnel;
+    std::function<kcp::tunnel::TunnelSnapshot()> snapshot;
     if (role == kcp::tunnel::TunnelRole::Client)
     {
         auto client = std::make_unique<kcp::tunnel::TunnelClient>(config);
@@ -131,6 +138,7 @@ int main(int argc, char** argv)
             qCritical().noquote() << error;
             return 1;
         }
+        snapshot = [c = client.get()] { return c->snapshot(); };
         tunnel = std::move(client);
     }
     else
@@ -141,9 +149,39 @@ int main(int argc, char** argv)
             qCritical().noquote() << error;
             return 1;
         }
+        snapshot = [s = server.get()] { return s->snapshot(); };
         tunnel = std::move(server);
     }
+
+    std::unique_ptr<kcp::tunnel::SnmpLogger> snmpLogger;
+    if (!config.snmplog.isEmpty())
+    {
+        snmpLogger = std::make_unique<kcp::tunnel::SnmpLogger>(config.snmplog, config.snmpperiod);
+        snmpLogger->start();
+    }
+    std::unique_ptr<kcp::tunnel::MetricsServer> metrics;
+    if (!config.metrics.isEmpty())
+    {
+        metrics = std::make_unique<kcp::tunnel::MetricsServer>([&snapshot] {
+            kcp::tunnel::TunnelSnapshot s = snapshot();
+            s.snmp = kcp::net::WorkerPool::instance()->collect();
+            return kcp::tunnel::prometheusText(s);
+        });
+        const auto address = kcp::tunnel::parseHostPort(config.metrics, {false, true, true});
+        const QHostAddress host = address->host.isEmpty() ? QHostAddress(QHostAddress::Any)
+                                  : address->host == QLatin1String("localhost")
+                                      ? QHostAddress(QHostAddress::LocalHost)
+                                      : QHostAddress(address->host);
+        if (!metrics->listen(host, address->minPort, &error))
+        {
+            qCritical().noquote() << error;
+            return 1;
+        }
+        qInfo().noquote() << "metrics on: http://" + config.metrics + "/metrics";
+    }
     const int rc = app.exec();
+    metrics.reset();
+    snmpLogger.reset();
     tunnel.reset();
     return rc;
 }

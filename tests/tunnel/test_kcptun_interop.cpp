@@ -29,8 +29,15 @@ namespace
 
 const QString KcptunClient = QStringLiteral("/usr/bin/kcptun-client");
 const QString KcptunServer = QStringLiteral("/usr/bin/kcptun-server");
-constexpr int TransferBytes = 1 << 20;
 constexpr int TransferTimeoutMs = 30000;
+
+// Bytes each way per case: 32 MiB (the bar), or KCPDESK_INTEROP_BYTES for a quick run.
+qint64 transferBytes()
+{
+    bool ok = false;
+    const qint64 n = qEnvironmentVariable("KCPDESK_INTEROP_BYTES").toLongLong(&ok);
+    return ok && n > 0 ? n : qint64(32) << 20;
+}
 
 quint16 freeTcpPort()
 {
@@ -82,33 +89,128 @@ struct Child
     QByteArray output() { return process->readAllStandardError() + process->readAllStandardOutput(); }
 };
 
-// Sends n random bytes through port and expects them back; returns "" or what went wrong.
-QString echoThrough(quint16 port, int n)
+// Sends `streams` connections' worth of n random bytes each through port at the same time and
+// expects every byte back on the connection it went out on; returns "" or what went wrong.
+QString echoThrough(quint16 port, qint64 n, int streams = 1)
 {
-    QByteArray data(n, Qt::Uninitialized);
+    struct Flow
+    {
+        std::unique_ptr<QTcpSocket> socket = std::make_unique<QTcpSocket>();
+        QByteArray data;
+        qint64 sent = 0;
+        QCryptographicHash received{QCryptographicHash::Sha256};
+        qint64 receivedBytes = 0;
+    };
+    std::vector<Flow> flows(static_cast<std::size_t>(streams));
     QRandomGenerator rng(quint32(port) * 7919u);
-    for (int i = 0; i < n; ++i)
-        data[i] = char(rng.generate());
-    QTcpSocket socket;
-    socket.connectToHost(QHostAddress::LocalHost, port);
-    if (!socket.waitForConnected(5000))
-        return "connect: " + socket.errorString();
-    QByteArray received;
-    QObject::connect(&socket, &QTcpSocket::readyRead, [&] { received += socket.readAll(); });
-    socket.write(data);
+    for (Flow& f : flows)
+    {
+        f.data.resize(n);
+        for (qint64 i = 0; i < n; ++i)
+            f.data[i] = char(rng.generate());
+        QTcpSocket* s = f.socket.get();
+        s->connectToHost(QHostAddress::LocalHost, port);
+        // Keep at most 1 MiB queued in Qt per connection so 32 MiB cases stay bounded.
+        auto feed = [&f, s] {
+            while (f.sent < f.data.size() && s->bytesToWrite() < (1 << 20))
+            {
+                const qint64 chunk = std::min<qint64>(256 * 1024, f.data.size() - f.sent);
+                f.sent += s->write(f.data.constData() + f.sent, chunk);
+            }
+        };
+        QObject::connect(s, &QTcpSocket::connected, s, feed);
+        QObject::connect(s, &QTcpSocket::bytesWritten, s, feed);
+        QObject::connect(s, &QTcpSocket::readyRead, s, [&f, s] {
+            const QByteArray chunk = s->readAll();
+            f.received.addData(chunk);
+            f.receivedBytes += chunk.size();
+        });
+    }
+    const qint64 timeoutMs = TransferTimeoutMs + n * streams / 20000;  // >= 20 MB/s or fail
     QElapsedTimer timer;
     timer.start();
-    while (received.size() < n && timer.elapsed() < TransferTimeoutMs &&
-           socket.state() == QAbstractSocket::ConnectedState)
-        QTest::qWait(10);
-    received += socket.readAll();
-    if (received.size() != n)
-        return QStringLiteral("received %1 of %2 bytes").arg(received.size()).arg(n);
-    if (QCryptographicHash::hash(received, QCryptographicHash::Sha256) !=
-        QCryptographicHash::hash(data, QCryptographicHash::Sha256))
-        return QStringLiteral("sha256 differs");
+    auto done = [&] {
+        return std::all_of(flows.begin(), flows.end(),
+                           [n](const Flow& f) { return f.receivedBytes >= n; });
+    };
+    auto broken = [&] {
+        return std::any_of(flows.begin(), flows.end(), [](const Flow& f) {
+            return f.socket->state() == QAbstractSocket::UnconnectedState &&
+                   f.socket->error() != QAbstractSocket::UnknownSocketError;
+        });
+    };
+    while (!done() && !broken() && timer.elapsed() < timeoutMs)
+        QTest::qWait(5);
+    for (std::size_t i = 0; i < flows.size(); ++i)
+    {
+        Flow& f = flows[i];
+        if (f.receivedBytes != n)
+            return QStringLiteral("stream %1: received %2 of %3 bytes after %4 ms (%5)")
+                .arg(i)
+                .arg(f.receivedBytes)
+                .arg(n)
+                .arg(timer.elapsed())
+                .arg(f.socket->errorString());
+        if (f.received.result() != QCryptographicHash::hash(f.data, QCryptographicHash::Sha256))
+            return QStringLiteral("stream %1: sha256 differs").arg(i);
+    }
     return {};
 }
+
+// A UDP relay on 127.0.0.1 between one KCP client and its server that drops a share of the
+// datagrams in each direction (seeded, so a failure reproduces).
+class LossyRelay : public QObject
+{
+public:
+    LossyRelay(quint16 serverPort, double loss)
+        : m_serverPort(serverPort)
+        , m_loss(loss)
+    {
+        m_front.bind(QHostAddress::LocalHost, 0);
+        m_back.bind(QHostAddress::LocalHost, 0);
+        connect(&m_front, &QUdpSocket::readyRead, this, [this] {
+            while (m_front.hasPendingDatagrams())
+            {
+                QHostAddress from;
+                quint16 port = 0;
+                QByteArray d(int(m_front.pendingDatagramSize()), Qt::Uninitialized);
+                m_front.readDatagram(d.data(), d.size(), &from, &port);
+                m_clientPort = port;
+                if (!drop())
+                    m_back.writeDatagram(d, QHostAddress::LocalHost, m_serverPort);
+            }
+        });
+        connect(&m_back, &QUdpSocket::readyRead, this, [this] {
+            while (m_back.hasPendingDatagrams())
+            {
+                QByteArray d(int(m_back.pendingDatagramSize()), Qt::Uninitialized);
+                m_back.readDatagram(d.data(), d.size());
+                if (m_clientPort && !drop())
+                    m_front.writeDatagram(d, QHostAddress::LocalHost, m_clientPort);
+            }
+        });
+    }
+    quint16 port() const { return m_front.localPort(); }
+    quint64 dropped() const { return m_dropped; }
+    quint64 relayed() const { return m_relayed; }
+
+private:
+    bool drop()
+    {
+        const bool d = m_rng.generateDouble() < m_loss;
+        (d ? m_dropped : m_relayed)++;
+        return d;
+    }
+
+    QUdpSocket m_front;  // the client talks to this
+    QUdpSocket m_back;   // the server sees this
+    quint16 m_serverPort;
+    quint16 m_clientPort = 0;
+    double m_loss;
+    QRandomGenerator m_rng{20260301};
+    quint64 m_dropped = 0;
+    quint64 m_relayed = 0;
+};
 
 // Waits until something accepts TCP connections on port (a kcptun-client starting up).
 bool waitForTcp(quint16 port, int timeoutMs)
@@ -162,12 +264,28 @@ void TestKcptunInterop::echo_data()
 {
     QTest::addColumn<bool>("oursIsClient");
     QTest::addColumn<QStringList>("flags");
+    QTest::addColumn<int>("streams");
+    QTest::addColumn<double>("loss");
+    QTest::addColumn<qint64>("bytes");  // per stream; 0 = transferBytes()
 
     // The reference case (wire-compat.md 9) in both directions.
     const QStringList reference{"--crypt", "aes", "--ds", "10", "--ps", "3", "--nocomp",
                                 "--smuxver", "1"};
-    QTest::newRow("ours->kcptun aes fec10/3 nocomp v1") << true << reference;
-    QTest::newRow("kcptun->ours aes fec10/3 nocomp v1") << false << reference;
+    QTest::newRow("ours->kcptun aes fec10/3 nocomp v1") << true << reference << 1 << 0.0
+                                                        << qint64(0);
+    QTest::newRow("kcptun->ours aes fec10/3 nocomp v1") << false << reference << 1 << 0.0
+                                                        << qint64(0);
+    // 100 concurrent streams on one session, 32 MiB in all.
+    const QStringList many{"--crypt", "aes", "--ds", "10", "--ps", "3", "--smuxver", "2"};
+    QTest::newRow("ours->kcptun 100 streams v2 comp") << true << many << 100 << 0.0
+                                                     << qint64(-100);
+    QTest::newRow("kcptun->ours 100 streams v2 comp") << false << many << 100 << 0.0
+                                                     << qint64(-100);
+    // 5 % of the datagrams dropped each way: FEC and ARQ must deliver every byte intact.
+    const QStringList lossy{"--crypt", "aes", "--ds", "10", "--ps", "3", "--mode", "fast3",
+                            "--nocomp"};
+    QTest::newRow("ours->kcptun 5% loss") << true << lossy << 1 << 0.05 << qint64(8 << 20);
+    QTest::newRow("kcptun->ours 5% loss") << false << lossy << 1 << 0.05 << qint64(8 << 20);
 
     // Every crypt kcptun 20210922 has, alternating the settings that must match on both ends.
     int i = 0;
@@ -183,8 +301,10 @@ void TestKcptunInterop::echo_data()
         const QString name = QStringLiteral("%1 fec%2 %3 v%4")
                                  .arg(QString::fromStdString(crypt), fec ? "10/3" : "0/0",
                                       comp ? "comp" : "nocomp", smux);
-        QTest::addRow("ours->kcptun %s", qPrintable(name)) << true << flags;
-        QTest::addRow("kcptun->ours %s", qPrintable(name)) << false << flags;
+        QTest::addRow("ours->kcptun %s", qPrintable(name)) << true << flags << 1 << 0.0
+                                                           << qint64(0);
+        QTest::addRow("kcptun->ours %s", qPrintable(name)) << false << flags << 1 << 0.0
+                                                           << qint64(0);
         ++i;
     }
 }
@@ -193,9 +313,20 @@ void TestKcptunInterop::echo()
 {
     QFETCH(bool, oursIsClient);
     QFETCH(QStringList, flags);
+    QFETCH(int, streams);
+    QFETCH(double, loss);
+    QFETCH(qint64, bytes);
+    // 0: the full amount on one stream; -k: the full amount spread over k streams.
+    bytes = bytes == 0 ? transferBytes() : bytes < 0 ? transferBytes() / -bytes : bytes;
     EchoServer echo;
     const QString key = QStringLiteral("interop-key");
-    const QString udp = QStringLiteral("127.0.0.1:%1").arg(freeUdpPort());
+    const quint16 serverPort = freeUdpPort();
+    const QString udp = QStringLiteral("127.0.0.1:%1").arg(serverPort);
+    std::unique_ptr<LossyRelay> relay;
+    if (loss > 0)
+        relay = std::make_unique<LossyRelay>(serverPort, loss);
+    // The client dials the relay when there is one.
+    const QString remote = relay ? QStringLiteral("127.0.0.1:%1").arg(relay->port()) : udp;
     const QString target = QStringLiteral("127.0.0.1:%1").arg(echo.port());
     const QString local = QStringLiteral("127.0.0.1:%1").arg(freeTcpPort());
     const QStringList common = QStringList{"--key", key, "--quiet"} + flags;
@@ -210,7 +341,7 @@ void TestKcptunInterop::echo()
         peer.process->start(KcptunServer, QStringList{"-l", udp, "-t", target} + common);
         QVERIFY(peer.process->waitForStarted(5000));
         ourClient = std::make_unique<TunnelClient>(
-            resolve(TunnelRole::Client, QStringList{"-l", local, "-r", udp} + common));
+            resolve(TunnelRole::Client, QStringList{"-l", local, "-r", remote} + common));
         QVERIFY2(ourClient->start(&error), qPrintable(error));
         entry = ourClient->port();
     }
@@ -219,14 +350,25 @@ void TestKcptunInterop::echo()
         ourServer = std::make_unique<TunnelServer>(
             resolve(TunnelRole::Server, QStringList{"-l", udp, "-t", target} + common));
         QVERIFY2(ourServer->start(&error), qPrintable(error));
-        peer.process->start(KcptunClient, QStringList{"-l", local, "-r", udp} + common);
+        peer.process->start(KcptunClient, QStringList{"-l", local, "-r", remote} + common);
         QVERIFY(peer.process->waitForStarted(5000));
         entry = quint16(local.section(':', 1).toUInt());
         QVERIFY2(waitForTcp(entry, 10000), peer.output().constData());
     }
 
-    const QString problem = echoThrough(entry, TransferBytes);
+    QElapsedTimer timer;
+    timer.start();
+    const QString problem = echoThrough(entry, bytes, streams);
     QVERIFY2(problem.isEmpty(), qPrintable(problem + "\n" + QString::fromLocal8Bit(peer.output())));
+    const double seconds = double(timer.elapsed()) / 1000.0;
+    qInfo("%lld bytes x %d stream(s) echoed in %.2f s (%.1f MB/s each way)%s", bytes, streams,
+          seconds, double(bytes) * streams / seconds / 1e6,
+          relay ? qPrintable(QStringLiteral(", relay dropped %1 of %2 datagrams")
+                                 .arg(relay->dropped())
+                                 .arg(relay->dropped() + relay->relayed()))
+                : "");
+    if (relay)
+        QVERIFY(relay->dropped() > 0);
     QCOMPARE(peer.process->state(), QProcess::Running);  // kcptun did not die on our bytes
 }
 

@@ -39,6 +39,8 @@ SmuxConnection::SmuxConnection(net::KcpSocket* socket, SmuxRole role, const Smux
     connect(m_socket, &net::KcpSocket::errorOccurred, this, [this] {
         close(QStringLiteral("KCP session failed: ") + m_socket->errorString());
     });
+    connect(m_socket, &net::KcpSocket::statsUpdated, this,
+            [this](const SessionStats& stats) { m_kcpStats = stats; });
     m_tickTimer.setSingleShot(true);
     m_tickTimer.setTimerType(Qt::CoarseTimer);
     connect(&m_tickTimer, &QTimer::timeout, this, &SmuxConnection::onTick);
@@ -51,6 +53,17 @@ SmuxConnection::~SmuxConnection()
     for (auto& [id, bridge] : m_bridges)
         if (bridge)
             bridge->disconnect(this);
+}
+
+TunnelSessionSnapshot SmuxConnection::snapshot() const
+{
+    TunnelSessionSnapshot s;
+    s.peer = m_socket->peerAddress().toString() + u':' + QString::number(m_socket->peerPort());
+    s.conv = m_socket->conv();
+    s.ageMs = m_age.elapsed();
+    s.kcp = m_kcpStats;
+    s.smux = m_session.stats();
+    return s;
 }
 
 std::optional<std::uint32_t> SmuxConnection::openStream()

@@ -95,6 +95,18 @@ int TunnelClient::sessionCount() const
     return n;
 }
 
+TunnelSnapshot TunnelClient::snapshot() const
+{
+    TunnelSnapshot t;
+    for (const Slot& slot : m_slots)
+        if (slot.connection && !slot.connection->isClosed())
+            t.sessions.push_back(slot.connection->snapshot());
+    for (const Expiring& e : m_expiring)
+        if (e.connection && !e.connection->isClosed())
+            t.sessions.push_back(e.connection->snapshot());
+    return t;
+}
+
 void TunnelClient::onNewConnection()
 {
     while (QTcpSocket* tcp = m_listener->nextPendingConnection())

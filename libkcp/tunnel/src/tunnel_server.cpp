@@ -87,6 +87,15 @@ quint16 TunnelServer::port() const
     return m_servers.empty() ? 0 : m_servers.front()->serverPort();
 }
 
+TunnelSnapshot TunnelServer::snapshot() const
+{
+    TunnelSnapshot t;
+    for (const SmuxConnection* c : m_connections)
+        if (!c->isClosed())
+            t.sessions.push_back(c->snapshot());
+    return t;
+}
+
 void TunnelServer::onNewConnection(net::KcpServer* server)
 {
     while (net::KcpSocket* socket = server->nextPendingConnection())

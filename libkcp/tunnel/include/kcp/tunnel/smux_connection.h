@@ -2,6 +2,7 @@
 
 #include "kcp/smux_session.h"
 #include "kcp/snappy_stream.h"
+#include "kcp/tunnel/tunnel_snapshot.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -51,6 +52,9 @@ public:
     QString closeReason() const { return m_closeReason; }
     // ms since creation (for autoexpire decisions).
     qint64 ageMs() const { return m_age.elapsed(); }
+    // Value snapshot: KCP stats as the worker last published them (about once a second) and the
+    // smux counters now.
+    TunnelSessionSnapshot snapshot() const;
 
     // Opens a stream (client side). nullopt when the session cannot.
     std::optional<std::uint32_t> openStream();
@@ -98,6 +102,7 @@ private:
     bool m_pumping = false;
     bool m_pumpAgain = false;
     QString m_closeReason;
+    SessionStats m_kcpStats;
 };
 
 } // namespace kcp::tunnel

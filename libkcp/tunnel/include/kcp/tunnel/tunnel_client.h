@@ -1,6 +1,7 @@
 #pragma once
 
 #include "kcp/tunnel/kcptun_config.h"
+#include "kcp/tunnel/tunnel_snapshot.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -39,6 +40,9 @@ public:
 
     quint16 port() const;  // the bound TCP port (useful with port 0)
     int sessionCount() const;
+
+    // Every live session (snmp left zero: the caller adds WorkerPool's, which may block).
+    TunnelSnapshot snapshot() const;
 
 signals:
     void sessionClosed(const QString& reason);

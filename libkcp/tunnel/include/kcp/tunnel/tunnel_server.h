@@ -1,6 +1,7 @@
 #pragma once
 
 #include "kcp/tunnel/kcptun_config.h"
+#include "kcp/tunnel/tunnel_snapshot.h"
 
 #include <QObject>
 #include <QString>
@@ -40,6 +41,9 @@ public:
     // The first bound UDP port (useful with port 0).
     quint16 port() const;
     int sessionCount() const { return int(m_connections.size()); }
+
+    // Every live session (snmp left zero: the caller adds WorkerPool's, which may block).
+    TunnelSnapshot snapshot() const;
 
 signals:
     // A smux session ended; reason says why (e.g. "smux: invalid protocol ...").
