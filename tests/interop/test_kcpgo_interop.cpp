@@ -46,19 +46,19 @@ KcpOptions options(const QString& crypt, int ds, int ps, IoBackend backend)
 
 QStringList peerArgs(const QString& mode, const QString& addr, const QString& crypt, int ds, int ps)
 {
-    return {QStringLiteral("-mode"), mode,
-            QStringLiteral("-addr"), addr,
-            QStringLiteral("-crypt"), crypt,
-            QStringLiteral("-key"), QString::fromLatin1(Key),
-            QStringLiteral("-ds"), QString::number(ds),
-            QStringLiteral("-ps"), QString::number(ps),
-            QStringLiteral("-mtu"), QStringLiteral("1350"),
-            QStringLiteral("-sndwnd"), QStringLiteral("1024"),
-            QStringLiteral("-rcvwnd"), QStringLiteral("1024"),
-            QStringLiteral("-nodelay"), QStringLiteral("1"),
+    return {QStringLiteral("-mode"),     mode,
+            QStringLiteral("-addr"),     addr,
+            QStringLiteral("-crypt"),    crypt,
+            QStringLiteral("-key"),      QString::fromLatin1(Key),
+            QStringLiteral("-ds"),       QString::number(ds),
+            QStringLiteral("-ps"),       QString::number(ps),
+            QStringLiteral("-mtu"),      QStringLiteral("1350"),
+            QStringLiteral("-sndwnd"),   QStringLiteral("1024"),
+            QStringLiteral("-rcvwnd"),   QStringLiteral("1024"),
+            QStringLiteral("-nodelay"),  QStringLiteral("1"),
             QStringLiteral("-interval"), QStringLiteral("10"),
-            QStringLiteral("-resend"), QStringLiteral("2"),
-            QStringLiteral("-nc"), QStringLiteral("1")};
+            QStringLiteral("-resend"),   QStringLiteral("2"),
+            QStringLiteral("-nc"),       QStringLiteral("1")};
 }
 
 // A kcp-go server process; stopped (SIGKILL) when destroyed.
@@ -72,10 +72,13 @@ public:
         if (!m_process.waitForStarted(5000))
             return false;
         QByteArray out;
-        const bool ok = QTest::qWaitFor([&] {
-            out += m_process.readAllStandardOutput();
-            return out.contains('\n') || m_process.state() == QProcess::NotRunning;
-        }, 10000);
+        const bool ok = QTest::qWaitFor(
+            [&]
+            {
+                out += m_process.readAllStandardOutput();
+                return out.contains('\n') || m_process.state() == QProcess::NotRunning;
+            },
+            10000);
         const int at = out.indexOf("LISTENING ");
         if (!ok || at < 0)
             return false;
@@ -132,8 +135,8 @@ private slots:
         QFETCH(int, ds);
         QFETCH(int, ps);
         GoServer go;
-        QVERIFY(go.start(peerArgs(QStringLiteral("echo-server"), QStringLiteral("127.0.0.1:0"),
-                                  crypt, ds, ps)));
+        QVERIFY(go.start(
+            peerArgs(QStringLiteral("echo-server"), QStringLiteral("127.0.0.1:0"), crypt, ds, ps)));
         KcpSocket client;
         client.setOptions(options(crypt, ds, ps, IoBackend::Auto));
         const qint64 total = transferBytes();
@@ -183,8 +186,8 @@ private slots:
     {
         const QString crypt = QStringLiteral("aes");
         GoServer go;
-        QVERIFY(go.start(peerArgs(QStringLiteral("echo-server"), QStringLiteral("[::1]:0"), crypt,
-                                  10, 3)));
+        QVERIFY(go.start(
+            peerArgs(QStringLiteral("echo-server"), QStringLiteral("[::1]:0"), crypt, 10, 3)));
         KcpSocket client;
         client.setOptions(options(crypt, 10, 3, IoBackend::Qt));
         const qint64 total = transferBytes();

@@ -68,7 +68,8 @@ struct Result
 // like kcp-go's blocking Read/Write; a 50 ms timer bounds each wait.
 bool spin(const std::function<bool()>& done, int timeoutMs)
 {
-    static QTimer* guard = [] {
+    static QTimer* guard = []
+    {
         auto* t = new QTimer(QCoreApplication::instance());
         t->start(50);
         return t;
@@ -92,22 +93,26 @@ Result runEcho(IoBackend backend, qint64 msglen, double seconds)
     so.session = benchOptions(true, backend, 4096);
     server.setOptions(so);
     server.listen(QHostAddress::LocalHost, 0);
-    QObject::connect(&server, &KcpServer::newConnection, [&] {
-        while (KcpSocket* s = server.nextPendingConnection())
-        {
-            // Go's handleEcho: Read up to 64 KB, Write it back.
-            QObject::connect(s, &KcpSocket::readyRead, s, [s] {
-                char buf[65536];
-                for (;;)
-                {
-                    const qint64 n = s->read(buf, sizeof buf);
-                    if (n <= 0)
-                        return;
-                    s->write(buf, n);
-                }
-            });
-        }
-    });
+    QObject::connect(&server, &KcpServer::newConnection,
+                     [&]
+                     {
+                         while (KcpSocket* s = server.nextPendingConnection())
+                         {
+                             // Go's handleEcho: Read up to 64 KB, Write it back.
+                             QObject::connect(s, &KcpSocket::readyRead, s,
+                                              [s]
+                                              {
+                                                  char buf[65536];
+                                                  for (;;)
+                                                  {
+                                                      const qint64 n = s->read(buf, sizeof buf);
+                                                      if (n <= 0)
+                                                          return;
+                                                      s->write(buf, n);
+                                                  }
+                                              });
+                         }
+                     });
     KcpSocket client;
     client.setOptions(benchOptions(true, backend, 1024));
     client.connectToHost(QHostAddress::LocalHost, server.serverPort());
@@ -147,14 +152,17 @@ Result runSink(IoBackend backend, qint64 msglen, double seconds)
     so.session = benchOptions(false, backend, 4096);
     server.setOptions(so);
     server.listen(QHostAddress::LocalHost, 0);
-    QObject::connect(&server, &KcpServer::newConnection, [&] {
-        while (KcpSocket* s = server.nextPendingConnection())
-            QObject::connect(s, &KcpSocket::readyRead, s, [s] { s->skip(1 << 30); });
-    });
+    QObject::connect(&server, &KcpServer::newConnection,
+                     [&]
+                     {
+                         while (KcpSocket* s = server.nextPendingConnection())
+                             QObject::connect(s, &KcpSocket::readyRead, s,
+                                              [s] { s->skip(1 << 30); });
+                     });
     KcpSocket client;
     client.setOptions(benchOptions(false, backend, 1024));
     client.connectToHost(QHostAddress::LocalHost, server.serverPort());
-    qint64 taken = 0;  // bytes KCP accepted
+    qint64 taken = 0; // bytes KCP accepted
     QObject::connect(&client, &KcpSocket::bytesWritten, [&](qint64 n) { taken += n; });
     const QByteArray message(static_cast<qsizetype>(msglen), '\0');
 
@@ -209,8 +217,8 @@ int main(int argc, char** argv)
     for (const QString& mode : modes)
     {
         // kcp-go's sizes: Echo 4K 64K 512K 1M; Sink "4K 64K 256K(=512K) 1M".
-        const QList<qint64> list = sizes.isEmpty() ? QList<qint64>{4096, 65536, 524288, 1048576}
-                                                   : sizes;
+        const QList<qint64> list =
+            sizes.isEmpty() ? QList<qint64>{4096, 65536, 524288, 1048576} : sizes;
         for (const qint64 msglen : list)
         {
             for (const IoBackend backend : backends)
@@ -226,9 +234,9 @@ int main(int argc, char** argv)
                 std::printf("BENCH %s %lld %s %.2f MB/s %.2f cpu_ms/MB (%lld msgs in %.2f s; %.1f "
                             "dgrams/sendcall, %.1f dgrams/recvcall cumulative)\n",
                             qPrintable(mode), static_cast<long long>(msglen),
-                            qPrintable(ioBackendName(backend)), mbps, mb > 0 ? cpu * 1000 / mb : 0.0,
-                            static_cast<long long>(r.count), r.seconds,
-                            io.txSyscalls ? double(io.txDatagrams) / io.txSyscalls : 0.0,
+                            qPrintable(ioBackendName(backend)), mbps,
+                            mb > 0 ? cpu * 1000 / mb : 0.0, static_cast<long long>(r.count),
+                            r.seconds, io.txSyscalls ? double(io.txDatagrams) / io.txSyscalls : 0.0,
                             io.rxSyscalls ? double(io.rxDatagrams) / io.rxSyscalls : 0.0);
                 std::fflush(stdout);
             }

@@ -58,14 +58,15 @@ void printUsage()
     const kcp::SnmpCounters c = WorkerPool::instance()->collect();
     std::printf("USAGE cpu=%.3f maxrss_kib=%ld curr_estab=%llu in_pkts=%llu out_pkts=%llu\n", cpu,
                 u.ru_maxrss, static_cast<unsigned long long>(c.CurrEstab),
-                static_cast<unsigned long long>(c.InPkts), static_cast<unsigned long long>(c.OutPkts));
+                static_cast<unsigned long long>(c.InPkts),
+                static_cast<unsigned long long>(c.OutPkts));
     std::fflush(stdout);
 }
 
 struct ScaleSession
 {
     std::unique_ptr<KcpSocket> socket;
-    qint64 sentAt = -1;  // ms, -1: nothing outstanding
+    qint64 sentAt = -1; // ms, -1: nothing outstanding
     int got = 0;
 };
 
@@ -89,61 +90,68 @@ int runScaleClient(const KcpOptions& o, const QHostAddress& host, quint16 port, 
         s.socket = std::make_unique<KcpSocket>();
         s.socket->setOptions(o);
         KcpSocket* socket = s.socket.get();
-        QObject::connect(socket, &KcpSocket::readyRead, socket, [&, i] {
-            ScaleSession& me = all[static_cast<std::size_t>(i)];
-            me.got += static_cast<int>(me.socket->skip(1 << 20));
-            if (me.got >= 64 && me.sentAt >= 0)
-            {
-                latencies.push_back(static_cast<int>(clock.elapsed() - me.sentAt));
-                answered++;
-                me.got -= 64;
-                me.sentAt = -1;
-            }
-        });
+        QObject::connect(socket, &KcpSocket::readyRead, socket,
+                         [&, i]
+                         {
+                             ScaleSession& me = all[static_cast<std::size_t>(i)];
+                             me.got += static_cast<int>(me.socket->skip(1 << 20));
+                             if (me.got >= 64 && me.sentAt >= 0)
+                             {
+                                 latencies.push_back(static_cast<int>(clock.elapsed() - me.sentAt));
+                                 answered++;
+                                 me.got -= 64;
+                                 me.sentAt = -1;
+                             }
+                         });
         socket->connectToHost(host, port);
         buckets[QRandomGenerator::global()->bounded(1000)].push_back(i);
     }
     qint64 doneMs = 0;
     const qint64 endMs = static_cast<qint64>(seconds) * 1000;
     QTimer tick;
-    QObject::connect(&tick, &QTimer::timeout, [&] {
-        const qint64 now = std::min(clock.elapsed(), endMs);
-        for (; doneMs < now; ++doneMs)
+    QObject::connect(
+        &tick, &QTimer::timeout,
+        [&]
         {
-            for (const int i : buckets[static_cast<std::size_t>(doneMs % 1000)])
+            const qint64 now = std::min(clock.elapsed(), endMs);
+            for (; doneMs < now; ++doneMs)
             {
-                ScaleSession& s = all[static_cast<std::size_t>(i)];
-                if (s.sentAt >= 0)
+                for (const int i : buckets[static_cast<std::size_t>(doneMs % 1000)])
                 {
-                    if (doneMs - s.sentAt < 5000)
-                        continue;  // still waiting, like a blocked reader: skip this second
-                    failed++;
-                    s.sentAt = -1;
-                    s.got = 0;
+                    ScaleSession& s = all[static_cast<std::size_t>(i)];
+                    if (s.sentAt >= 0)
+                    {
+                        if (doneMs - s.sentAt < 5000)
+                            continue; // still waiting, like a blocked reader: skip this second
+                        failed++;
+                        s.sentAt = -1;
+                        s.got = 0;
+                    }
+                    s.socket->write(message);
+                    s.sentAt = doneMs;
+                    sent++;
                 }
-                s.socket->write(message);
-                s.sentAt = doneMs;
-                sent++;
             }
-        }
-        if (clock.elapsed() >= endMs + 5000 ||
-            (clock.elapsed() >= endMs && std::all_of(all.begin(), all.end(), [](const ScaleSession& s) {
-                 return s.sentAt < 0;
-             })))
-            QCoreApplication::quit();
-    });
+            if (clock.elapsed() >= endMs + 5000 ||
+                (clock.elapsed() >= endMs &&
+                 std::all_of(all.begin(), all.end(),
+                             [](const ScaleSession& s) { return s.sentAt < 0; })))
+                QCoreApplication::quit();
+        });
     tick.start(5);
     QCoreApplication::exec();
     for (const ScaleSession& s : all)
         failed += s.sentAt >= 0 ? 1 : 0;
     std::sort(latencies.begin(), latencies.end());
     auto pct = [&](double p) {
-        return latencies.empty() ? 0 : latencies[static_cast<std::size_t>(p * (latencies.size() - 1))];
+        return latencies.empty() ? 0
+                                 : latencies[static_cast<std::size_t>(p * (latencies.size() - 1))];
     };
-    std::printf("SCALE sessions=%d sent=%llu answered=%llu failed=%llu p50_ms=%d p99_ms=%d max_ms=%d\n",
-                sessions, static_cast<unsigned long long>(sent),
-                static_cast<unsigned long long>(answered), static_cast<unsigned long long>(failed),
-                pct(0.5), pct(0.99), latencies.empty() ? 0 : latencies.back());
+    std::printf(
+        "SCALE sessions=%d sent=%llu answered=%llu failed=%llu p50_ms=%d p99_ms=%d max_ms=%d\n",
+        sessions, static_cast<unsigned long long>(sent), static_cast<unsigned long long>(answered),
+        static_cast<unsigned long long>(failed), pct(0.5), pct(0.99),
+        latencies.empty() ? 0 : latencies.back());
     printUsage();
     for (ScaleSession& s : all)
         s.socket->abort();
@@ -157,10 +165,10 @@ int main(int argc, char** argv)
     // Flags first: the worker count must be set before the pool starts.
     QHash<QString, QString> flags;
     for (int i = 1; i + 1 < argc; i += 2)
-        flags.insert(QString::fromLocal8Bit(argv[i]).remove(0, 1), QString::fromLocal8Bit(argv[i + 1]));
-    auto flag = [&](const char* name, const char* fallback) {
-        return flags.value(QString::fromLatin1(name), QString::fromLatin1(fallback));
-    };
+        flags.insert(QString::fromLocal8Bit(argv[i]).remove(0, 1),
+                     QString::fromLocal8Bit(argv[i + 1]));
+    auto flag = [&](const char* name, const char* fallback)
+    { return flags.value(QString::fromLatin1(name), QString::fromLatin1(fallback)); };
     WorkerPool::setThreadCount(flag("workers", "1").toInt());
     if (QAbstractEventDispatcher* dispatcher = createEventDispatcher())
         QCoreApplication::setEventDispatcher(dispatcher);
@@ -172,8 +180,9 @@ int main(int argc, char** argv)
     o.session.key = kcp::deriveKcptunKey(flag("key", "it's a secrect").toStdString());
     o.session.dataShards = flag("ds", "10").toInt();
     o.session.parityShards = flag("ps", "3").toInt();
-    o.session.noDelay = kcp::NoDelayParams{flag("nodelay", "1").toInt(), flag("interval", "10").toInt(),
-                                           flag("resend", "2").toInt(), flag("nc", "1").toInt()};
+    o.session.noDelay =
+        kcp::NoDelayParams{flag("nodelay", "1").toInt(), flag("interval", "10").toInt(),
+                           flag("resend", "2").toInt(), flag("nc", "1").toInt()};
     o.session.sndWnd = flag("sndwnd", "1024").toInt();
     o.session.rcvWnd = flag("rcvwnd", "1024").toInt();
     o.session.mtu = flag("mtu", "1350").toInt();
@@ -182,7 +191,7 @@ int main(int argc, char** argv)
     o.writeBufferSize = 1 << 20;
     ServerOptions so;
     so.session = o;
-    so.maxPendingConnections = 1 << 16;  // the echo loop accepts at once
+    so.maxPendingConnections = 1 << 16; // the echo loop accepts at once
 
     const QString addr = flag("addr", "127.0.0.1:0");
     const int colon = addr.lastIndexOf(QLatin1Char(':'));
@@ -204,43 +213,50 @@ int main(int argc, char** argv)
         return 1;
     }
     QHash<KcpSocket*, QByteArray> backlog;
-    QObject::connect(&server, &KcpServer::newConnection, [&] {
-        while (KcpSocket* s = server.nextPendingConnection())
-        {
-            auto pump = [s, &backlog] {
-                QByteArray& pending = backlog[s];
-                for (;;)
-                {
-                    if (pending.isEmpty())
-                        pending = s->readAll();
-                    if (pending.isEmpty())
-                        return;
-                    const qint64 n = s->write(pending);
-                    if (n <= 0)
-                        return;
-                    pending.remove(0, static_cast<qsizetype>(n));
-                }
-            };
-            QObject::connect(s, &KcpSocket::readyRead, s, pump);
-            QObject::connect(s, &KcpSocket::bytesWritten, s, pump);
-            QObject::connect(s, &KcpSocket::disconnected, s, [s, &backlog] {
-                backlog.remove(s);
-                s->deleteLater();
-            });
-        }
-    });
+    QObject::connect(&server, &KcpServer::newConnection,
+                     [&]
+                     {
+                         while (KcpSocket* s = server.nextPendingConnection())
+                         {
+                             auto pump = [s, &backlog]
+                             {
+                                 QByteArray& pending = backlog[s];
+                                 for (;;)
+                                 {
+                                     if (pending.isEmpty())
+                                         pending = s->readAll();
+                                     if (pending.isEmpty())
+                                         return;
+                                     const qint64 n = s->write(pending);
+                                     if (n <= 0)
+                                         return;
+                                     pending.remove(0, static_cast<qsizetype>(n));
+                                 }
+                             };
+                             QObject::connect(s, &KcpSocket::readyRead, s, pump);
+                             QObject::connect(s, &KcpSocket::bytesWritten, s, pump);
+                             QObject::connect(s, &KcpSocket::disconnected, s,
+                                              [s, &backlog]
+                                              {
+                                                  backlog.remove(s);
+                                                  s->deleteLater();
+                                              });
+                         }
+                     });
 
     if (::pipe(g_signalPipe) != 0)
         return 1;
     QSocketNotifier signalNotifier(g_signalPipe[0], QSocketNotifier::Read);
-    QObject::connect(&signalNotifier, &QSocketNotifier::activated, [&] {
-        char sig = 0;
-        if (::read(g_signalPipe[0], &sig, 1) != 1)
-            return;
-        printUsage();
-        if (sig != SIGUSR1)
-            app.quit();
-    });
+    QObject::connect(&signalNotifier, &QSocketNotifier::activated,
+                     [&]
+                     {
+                         char sig = 0;
+                         if (::read(g_signalPipe[0], &sig, 1) != 1)
+                             return;
+                         printUsage();
+                         if (sig != SIGUSR1)
+                             app.quit();
+                     });
     std::signal(SIGUSR1, onSignal);
     std::signal(SIGTERM, onSignal);
     std::signal(SIGINT, onSignal);

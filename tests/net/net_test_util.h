@@ -4,11 +4,11 @@
 // backpressure, and a deterministic byte pattern to verify long transfers without storing them.
 
 #include "kcp/key_derivation.h"
-#include "kcp/random_source.h"
-#include "kcp/session_core.h"
 #include "kcp/net/kcp_server.h"
 #include "kcp/net/kcp_socket.h"
 #include "kcp/net/net_options.h"
+#include "kcp/random_source.h"
+#include "kcp/session_core.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -70,8 +70,9 @@ inline std::vector<QByteArray> craftDatagrams(const kcp::SessionConfig& config, 
         const std::vector<std::uint8_t> payload(100, static_cast<std::uint8_t>(i));
         core.write(now, payload);
         while (const std::size_t n = core.pollTransmit(now, buffer))
-            out.emplace_back(reinterpret_cast<const char*>(buffer.data()), static_cast<qsizetype>(n));
-        now += 1;  // below the RTO: no retransmissions
+            out.emplace_back(reinterpret_cast<const char*>(buffer.data()),
+                             static_cast<qsizetype>(n));
+        now += 1; // below the RTO: no retransmissions
     }
     return out;
 }
@@ -94,10 +95,7 @@ inline qint64 residentKiB()
 class Pattern
 {
 public:
-    explicit Pattern(std::uint64_t seed)
-        : m_state(seed ? seed : 1)
-    {
-    }
+    explicit Pattern(std::uint64_t seed) : m_state(seed ? seed : 1) {}
     void fill(char* out, qint64 n)
     {
         for (qint64 i = 0; i < n; ++i)
@@ -133,8 +131,7 @@ class EchoServer : public QObject
 {
 public:
     explicit EchoServer(const kcp::net::ServerOptions& options, QObject* parent = nullptr)
-        : QObject(parent)
-        , server(new kcp::net::KcpServer(this))
+        : QObject(parent), server(new kcp::net::KcpServer(this))
     {
         server->setOptions(options);
         connect(server, &kcp::net::KcpServer::newConnection, this, [this] { accept(); });
@@ -154,10 +151,12 @@ public:
             accepted++;
             connect(s, &kcp::net::KcpSocket::readyRead, this, [this, s] { pump(s); });
             connect(s, &kcp::net::KcpSocket::bytesWritten, this, [this, s] { pump(s); });
-            connect(s, &kcp::net::KcpSocket::disconnected, this, [this, s] {
-                closed++;
-                backlog.remove(s);
-            });
+            connect(s, &kcp::net::KcpSocket::disconnected, this,
+                    [this, s]
+                    {
+                        closed++;
+                        backlog.remove(s);
+                    });
             pump(s);
         }
     }
@@ -196,10 +195,7 @@ class EchoClient : public QObject
 {
 public:
     EchoClient(kcp::net::KcpSocket* socket, qint64 total, std::uint64_t seed)
-        : m_socket(socket)
-        , m_total(total)
-        , m_out(seed)
-        , m_in(seed)
+        : m_socket(socket), m_total(total), m_out(seed), m_in(seed)
     {
         connect(socket, &kcp::net::KcpSocket::bytesWritten, this, [this] { send(); });
         connect(socket, &kcp::net::KcpSocket::connected, this, [this] { send(); });

@@ -24,10 +24,14 @@ bool echoOnce(KcpSocket& client, const QByteArray& message, int timeoutMs = 5000
     if (client.write(message) != message.size())
         return false;
     QByteArray got;
-    return QTest::qWaitFor([&] {
-        got += client.readAll();
-        return got.size() >= message.size();
-    }, timeoutMs) && got == message;
+    return QTest::qWaitFor(
+               [&]
+               {
+                   got += client.readAll();
+                   return got.size() >= message.size();
+               },
+               timeoutMs) &&
+           got == message;
 }
 
 } // namespace
@@ -37,10 +41,7 @@ class TestKcpLifecycle : public QObject
     Q_OBJECT
 
 private slots:
-    void initTestCase()
-    {
-        qRegisterMetaType<QAbstractSocket::SocketError>();
-    }
+    void initTestCase() { qRegisterMetaType<QAbstractSocket::SocketError>(); }
 
     void cleanup()
     {
@@ -86,7 +87,7 @@ private slots:
         client.setOptions(o);
         client.connectToHost(QHostAddress::LocalHost, echo->port());
         QVERIFY(echoOnce(client, "ping"));
-        echo.reset();  // server and its sessions gone: the port is silent now
+        echo.reset(); // server and its sessions gone: the port is silent now
 
         QSignalSpy gone(&client, &KcpSocket::disconnected);
         QElapsedTimer timer;
@@ -132,7 +133,8 @@ private slots:
 
         echo.reset();
         echo = std::make_unique<EchoServer>(so);
-        QVERIFY2(echo->listen(QHostAddress::LocalHost, port), qPrintable(echo->server->errorString()));
+        QVERIFY2(echo->listen(QHostAddress::LocalHost, port),
+                 qPrintable(echo->server->errorString()));
 
         QSignalSpy gone(&client, &KcpSocket::disconnected);
         client.write("after restart");
@@ -170,17 +172,17 @@ private slots:
         EchoServer echo(nettest::serverOptions(so));
         QVERIFY(echo.listen());
         KcpSocket client;
-        client.setOptions(nettest::fastOptions(backend));  // the client never expires
+        client.setOptions(nettest::fastOptions(backend)); // the client never expires
         client.connectToHost(QHostAddress::LocalHost, echo.port());
         QVERIFY(echoOnce(client, "hello"));
         KcpSocket* accepted = echo.last();
         QSignalSpy gone(accepted, &KcpSocket::disconnected);
-        client.abort();  // silently: the server only notices by expiry
+        client.abort(); // silently: the server only notices by expiry
         QVERIFY(gone.wait(3000));
         QCOMPARE(accepted->error(), QAbstractSocket::SocketTimeoutError);
         QCOMPARE(WorkerPool::instance()->sessionCount(), 0);
 
-        KcpServer server;  // nobody calls nextPendingConnection()
+        KcpServer server; // nobody calls nextPendingConnection()
         server.setOptions(nettest::serverOptions(so));
         QVERIFY(server.listen(QHostAddress::LocalHost));
         QSignalSpy dropped(&server, &KcpServer::pendingConnectionClosed);

@@ -40,7 +40,7 @@ private slots:
         constexpr int Sessions = 1000;
         constexpr qint64 PerSession = 4096;
         KcpOptions o = nettest::fastOptions(backend);
-        o.session.sndWnd = 128;  // kcptun-like windows: 1,000 sessions, not one fat pipe
+        o.session.sndWnd = 128; // kcptun-like windows: 1,000 sessions, not one fat pipe
         o.session.rcvWnd = 512;
         EchoServer echo(nettest::serverOptions(o));
         QVERIFY(echo.listen());
@@ -53,10 +53,12 @@ private slots:
         {
             clients.push_back(std::make_unique<KcpSocket>());
             clients.back()->setOptions(o);
-            checkers.push_back(std::make_unique<EchoClient>(clients.back().get(), PerSession, 1000 + i));
+            checkers.push_back(
+                std::make_unique<EchoClient>(clients.back().get(), PerSession, 1000 + i));
             clients.back()->connectToHost(QHostAddress::LocalHost, echo.port());
         }
-        auto finished = [&] {
+        auto finished = [&]
+        {
             int done = 0;
             for (const auto& c : checkers)
                 done += c->done() ? 1 : 0;

@@ -98,8 +98,9 @@ private slots:
         client.connectToHost(QHostAddress::LocalHost, m_server->serverPort());
         QVERIFY(client.waitForConnected(5000));
         client.write(QByteArray(3000, 'k'));
-        QVERIFY(QTest::qWaitFor([&] { return snmpNow().InCsumErrors - before.InCsumErrors >= 3; }, 5000));
-        verifyNoSessions(1);  // the client's own
+        QVERIFY(QTest::qWaitFor([&] { return snmpNow().InCsumErrors - before.InCsumErrors >= 3; },
+                                5000));
+        verifyNoSessions(1); // the client's own
         QCOMPARE(snmpNow().PassiveOpens, before.PassiveOpens);
     }
 
@@ -136,7 +137,7 @@ private slots:
         QVERIFY(raw.bind(QHostAddress::LocalHost, 0));
         const auto valid = nettest::craftDatagrams(m_options.session, 0x1234, 12);
         std::vector<QByteArray> bad;
-        for (const QByteArray& d : {valid[0], valid[1], valid.back()})  // data, data, parity
+        for (const QByteArray& d : {valid[0], valid[1], valid.back()}) // data, data, parity
         {
             for (qsizetype n = 0; n < d.size(); ++n)
                 bad.push_back(d.left(n));
@@ -177,10 +178,12 @@ private slots:
         for (std::size_t i = 0; i < peers.size(); ++i)
         {
             std::vector<QByteArray> part(flood.begin() + static_cast<std::ptrdiff_t>(i * 200),
-                                         flood.begin() + static_cast<std::ptrdiff_t>(i * 200 + 200));
+                                         flood.begin() +
+                                             static_cast<std::ptrdiff_t>(i * 200 + 200));
             sendAll(*peers[i], part, m_server->serverPort());
         }
-        QVERIFY(QTest::qWaitFor([&] { return snmpNow().InCsumErrors - before.InCsumErrors == flood.size(); }, 10000));
+        QVERIFY(QTest::qWaitFor(
+            [&] { return snmpNow().InCsumErrors - before.InCsumErrors == flood.size(); }, 10000));
         verifyNoSessions();
         const qint64 grown = nettest::residentKiB() - rssBefore;
         qInfo("RSS grew by %lld KiB over 4000 forged conversations", grown);
@@ -204,12 +207,14 @@ private slots:
         {
             peers.push_back(std::make_unique<QUdpSocket>());
             QVERIFY(peers.back()->bind(QHostAddress::LocalHost, 0));
-            peers.back()->writeDatagram(nettest::craftDatagrams(m_options.session, 1000u + i, 1).front(),
-                                        QHostAddress::LocalHost, m_server->serverPort());
+            peers.back()->writeDatagram(
+                nettest::craftDatagrams(m_options.session, 1000u + i, 1).front(),
+                QHostAddress::LocalHost, m_server->serverPort());
         }
-        QVERIFY(QTest::qWaitFor([&] { return WorkerPool::instance()->sessionCount() == 16; }, 5000));
+        QVERIFY(
+            QTest::qWaitFor([&] { return WorkerPool::instance()->sessionCount() == 16; }, 5000));
         QTest::qWait(100);
-        QCOMPARE(WorkerPool::instance()->sessionCount(), 16);  // backlog full: the rest dropped
+        QCOMPARE(WorkerPool::instance()->sessionCount(), 16); // backlog full: the rest dropped
         std::vector<KcpSocket*> taken;
         while (KcpSocket* s = m_server->nextPendingConnection())
             taken.push_back(s);
@@ -218,8 +223,9 @@ private slots:
         for (int round = 0; round < 5; ++round)
         {
             for (int i = 0; i < 100; ++i)
-                peers[i]->writeDatagram(nettest::craftDatagrams(m_options.session, 1000u + i, 1).front(),
-                                        QHostAddress::LocalHost, m_server->serverPort());
+                peers[i]->writeDatagram(
+                    nettest::craftDatagrams(m_options.session, 1000u + i, 1).front(),
+                    QHostAddress::LocalHost, m_server->serverPort());
             QTest::qWait(50);
             while (KcpSocket* s = m_server->nextPendingConnection())
                 taken.push_back(s);
@@ -274,25 +280,31 @@ private slots:
 #endif
     }
 
-    void parityNeverOpensASession_data() { nettest::addBackendRows(); }
+    void parityNeverOpensASession_data()
+    {
+        nettest::addBackendRows();
+    }
     void parityNeverOpensASession()
     {
         QFETCH(QString, backend);
         startServer(backend);
         const auto valid = nettest::craftDatagrams(m_options.session, 0x77, 10);
-        std::vector<QByteArray> parity(valid.end() - 3, valid.end());  // 10 data, then 3 parity
+        std::vector<QByteArray> parity(valid.end() - 3, valid.end()); // 10 data, then 3 parity
         QUdpSocket raw;
         QVERIFY(raw.bind(QHostAddress::LocalHost, 0));
         const kcp::SnmpCounters before = snmpNow();
         sendAll(raw, parity, m_server->serverPort());
         QTest::qWait(100);
         verifyNoSessions();
-        QCOMPARE(errorsSince(before), quint64(0));  // authentic, just not an opener
+        QCOMPARE(errorsSince(before), quint64(0)); // authentic, just not an opener
     }
 
     // kcp-go: from a known address, a different conv with sn 0 replaces the session (the client
     // restarted behind the same port); a different conv mid-stream (sn != 0) is ignored.
-    void newConvWithSnZeroReplaces_data() { nettest::addBackendRows(); }
+    void newConvWithSnZeroReplaces_data()
+    {
+        nettest::addBackendRows();
+    }
     void newConvWithSnZeroReplaces()
     {
         QFETCH(QString, backend);

@@ -56,10 +56,13 @@ private slots:
 
         QCOMPARE(client.write("hello, kcp"), qint64(10));
         QByteArray got;
-        QVERIFY(QTest::qWaitFor([&] {
-            got += client.readAll();
-            return got.size() >= 10;
-        }, 5000));
+        QVERIFY(QTest::qWaitFor(
+            [&]
+            {
+                got += client.readAll();
+                return got.size() >= 10;
+            },
+            5000));
         QCOMPARE(got, QByteArray("hello, kcp"));
 
         QCOMPARE(echo.accepted, 1);
@@ -99,7 +102,7 @@ private slots:
         QFETCH(QString, backend);
         KcpOptions o = nettest::fastOptions(backend);
         o.writeBufferSize = 100000;
-        KcpServer server;  // accepts, never reads: the client's window fills up
+        KcpServer server; // accepts, never reads: the client's window fills up
         server.setOptions(nettest::serverOptions(o));
         QVERIFY(server.listen(QHostAddress::LocalHost));
         KcpSocket client;
@@ -132,10 +135,13 @@ private slots:
         QSignalSpy snmp(WorkerPool::instance(), &WorkerPool::snmpUpdated);
         client.connectToHost(QHostAddress::LocalHost, echo.port());
         client.write(QByteArray(5000, 'a'));
-        QVERIFY(QTest::qWaitFor([&] {
-            client.readAll();
-            return stats.count() >= 2 && snmp.count() >= 2;
-        }, 5000));
+        QVERIFY(QTest::qWaitFor(
+            [&]
+            {
+                client.readAll();
+                return stats.count() >= 2 && snmp.count() >= 2;
+            },
+            5000));
         const auto s = stats.last().at(0).value<kcp::SessionStats>();
         QCOMPARE(s.conv, client.conv());
         QVERIFY(s.counters.BytesSent >= 5000);
@@ -163,11 +169,14 @@ private slots:
         client->connectToHost(QHostAddress::LocalHost, server.serverPort());
         const QByteArray data = nettest::Pattern(7).next(400000);
         qint64 sent = 0;
-        QVERIFY(QTest::qWaitFor([&] {
-            if (sent < data.size())
-                sent += std::max<qint64>(0, client->write(data.mid(sent)));
-            return sent == data.size();
-        }, 10000));
+        QVERIFY(QTest::qWaitFor(
+            [&]
+            {
+                if (sent < data.size())
+                    sent += std::max<qint64>(0, client->write(data.mid(sent)));
+                return sent == data.size();
+            },
+            10000));
         QSignalSpy disconnected(client, &KcpSocket::disconnected);
         client->disconnectFromHost();
         QCOMPARE(client->state(), QAbstractSocket::ClosingState);
@@ -175,10 +184,13 @@ private slots:
         QVERIFY(QTest::qWaitFor([&] { return server.hasPendingConnections(); }, 5000));
         KcpSocket* peer = server.nextPendingConnection();
         QByteArray got;
-        QVERIFY(QTest::qWaitFor([&] {
-            got += peer->readAll();
-            return got.size() >= data.size();
-        }, 10000));
+        QVERIFY(QTest::qWaitFor(
+            [&]
+            {
+                got += peer->readAll();
+                return got.size() >= data.size();
+            },
+            10000));
         QCOMPARE(got, data);
         QVERIFY(disconnected.wait(5000) || disconnected.count() == 1);
         QCOMPARE(client->state(), QAbstractSocket::UnconnectedState);

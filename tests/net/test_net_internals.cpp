@@ -15,9 +15,9 @@
 
 #include <algorithm>
 #include <map>
+#include <netinet/in.h>
 #include <random>
 #include <sys/socket.h>
-#include <netinet/in.h>
 
 using namespace kcp::net::detail;
 
@@ -84,9 +84,9 @@ private slots:
             case 3:
                 if (HeapNode* top = heap.top())
                 {
-                    const auto best = std::min_element(
-                        reference.begin(), reference.end(),
-                        [](const auto& a, const auto& b) { return a.second < b.second; });
+                    const auto best = std::min_element(reference.begin(), reference.end(),
+                                                       [](const auto& a, const auto& b)
+                                                       { return a.second < b.second; });
                     QCOMPARE(top->deadline, best->second);
                     heap.remove(top);
                     reference.erase(top);
@@ -119,7 +119,7 @@ private slots:
         QVERIFY(!v6.isV4());
         QCOMPARE(v6.host(), QHostAddress("::1"));
         const Endpoint any6 = Endpoint::fromHost(QHostAddress("::"), 1);
-        QVERIFY(!any6.isV4());  // QHostAddress::toIPv4Address() would call "::" IPv4
+        QVERIFY(!any6.isV4()); // QHostAddress::toIPv4Address() would call "::" IPv4
         QVERIFY(!(plain == Endpoint::fromHost(QHostAddress("127.0.0.1"), 4001)));
 
         // Round trip through sockaddr, for both socket families.
@@ -130,7 +130,7 @@ private slots:
         QVERIFY(back == plain);
         QCOMPARE(plain.toSockaddr(AF_INET6, ss), std::uint32_t(sizeof(sockaddr_in6)));
         QVERIFY(Endpoint::fromSockaddr(reinterpret_cast<sockaddr*>(&ss), back));
-        QVERIFY(back == plain);  // v4-mapped on a dual-stack socket is the same peer
+        QVERIFY(back == plain); // v4-mapped on a dual-stack socket is the same peer
         QCOMPARE(v6.toSockaddr(AF_INET, ss), std::uint32_t(0));
     }
 
@@ -192,7 +192,7 @@ private slots:
         QVERIFY(first == copy);
 
         if (crypt == QLatin1String("null"))
-            return;  // no integrity check to fail
+            return; // no integrity check to fail
         // One flipped bit in the crc or body fails authentication (nonce bytes are only covered
         // by CFB's chaining; stream ciphers leave them free, as in kcp-go); too short is Short.
         const std::size_t header = kcp::makePacketCrypto(config.crypt, config.key)->headerSize();
@@ -207,7 +207,7 @@ private slots:
         }
         QCOMPARE(int(peeker.authenticate(first.data(), 5).kind), int(ConvPeeker::Kind::Short));
         if (crypt == QLatin1String("none"))
-            return;  // keyless: any key reads it
+            return; // keyless: any key reads it
         // A wrong key fails too.
         kcp::SessionConfig other = config;
         other.key = kcp::deriveKcptunKey("other");

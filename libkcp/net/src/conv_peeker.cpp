@@ -23,7 +23,7 @@ std::uint32_t readU32(const std::uint8_t* p)
            static_cast<std::uint32_t>(p[2]) << 16 | static_cast<std::uint32_t>(p[3]) << 24;
 }
 
-constexpr std::size_t SnOffset = 12;  // IKCP_SN_OFFSET
+constexpr std::size_t SnOffset = 12; // IKCP_SN_OFFSET
 
 } // namespace
 
@@ -39,7 +39,7 @@ ConvPeeker::ConvPeeker(const SessionConfig& config)
     }
     catch (const std::invalid_argument&)
     {
-        m_block.reset();  // no bare cipher for this method: peek() takes the full path
+        m_block.reset(); // no bare cipher for this method: peek() takes the full path
     }
 }
 
@@ -84,8 +84,7 @@ ConvPeeker::Header ConvPeeker::peek(const std::uint8_t* data, std::size_t length
         return parse(data, length);
     if (!m_block)
         return authenticate(data, length);
-    const std::size_t prefix =
-        std::min(length, m_header + FecHeaderSize + SegmentHeaderSize);
+    const std::size_t prefix = std::min(length, m_header + FecHeaderSize + SegmentHeaderSize);
     std::memcpy(m_scratch.data(), data, prefix);
     m_block->decrypt(m_scratch.data(), prefix);
     Header h = parse(m_scratch.data() + m_header, length - m_header);

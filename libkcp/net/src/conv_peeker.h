@@ -19,17 +19,17 @@ class ConvPeeker
 public:
     enum class Kind
     {
-        Short,        // shorter than the crypto header: dropped (InErrs)
-        BadChecksum,  // crc / tag mismatch: dropped (InCsumErrors)
-        Malformed,    // authentic but too short for a KCP segment (InErrs)
-        Parity,       // FEC parity: carries no conv, never opens a session
-        Segment,      // FEC data or plain KCP: conv and sn valid
+        Short,       // shorter than the crypto header: dropped (InErrs)
+        BadChecksum, // crc / tag mismatch: dropped (InCsumErrors)
+        Malformed,   // authentic but too short for a KCP segment (InErrs)
+        Parity,      // FEC parity: carries no conv, never opens a session
+        Segment,     // FEC data or plain KCP: conv and sn valid
     };
     struct Header
     {
         Kind kind = Kind::Short;
         std::uint32_t conv = 0;
-        std::uint32_t sn = 0;  // sn of the first segment (kcp-go's replace-on-sn-0 rule)
+        std::uint32_t sn = 0; // sn of the first segment (kcp-go's replace-on-sn-0 rule)
     };
 
     explicit ConvPeeker(const SessionConfig& config);
@@ -46,9 +46,9 @@ private:
     static Header parse(const std::uint8_t* body, std::size_t bodyLength);
 
     std::unique_ptr<PacketCrypto> m_crypto;
-    std::unique_ptr<BlockCrypt> m_block;  // null for null / aes-128-gcm
+    std::unique_ptr<BlockCrypt> m_block; // null for null / aes-128-gcm
     std::size_t m_header = 0;
-    bool m_plain = false;  // "null": no crypto layer at all
+    bool m_plain = false; // "null": no crypto layer at all
     std::array<std::uint8_t, 2048> m_scratch{};
 };
 

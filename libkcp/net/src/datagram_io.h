@@ -31,23 +31,20 @@ struct Peer
     Endpoint endpoint;
     QHostAddress host;
 
-    static Peer from(const Endpoint& endpoint)
-    {
-        return Peer{endpoint, endpoint.host()};
-    }
+    static Peer from(const Endpoint& endpoint) { return Peer{endpoint, endpoint.host()}; }
 };
 
 // Counters of one socket, summed by the worker for diagnostics and the benchmark.
 struct IoCounters
 {
     std::uint64_t rxDatagrams = 0;
-    std::uint64_t rxWakeups = 0;    // read notifications handled
+    std::uint64_t rxWakeups = 0; // read notifications handled
     std::uint64_t rxSyscalls = 0;
-    std::uint64_t rxTruncated = 0;  // datagrams larger than any kcp-go peer sends (> 1500)
+    std::uint64_t rxTruncated = 0; // datagrams larger than any kcp-go peer sends (> 1500)
     std::uint64_t txDatagrams = 0;
     std::uint64_t txSyscalls = 0;
-    std::uint64_t txDropped = 0;    // backlog full or a hard send error: lost like on the wire
-    std::uint64_t txBlocked = 0;    // times the kernel said EAGAIN and the backlog kicked in
+    std::uint64_t txDropped = 0; // backlog full or a hard send error: lost like on the wire
+    std::uint64_t txBlocked = 0; // times the kernel said EAGAIN and the backlog kicked in
 };
 
 // A bound UDP socket behind one interface for both backends. Lives in (and is only used from) its

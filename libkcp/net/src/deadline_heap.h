@@ -11,8 +11,8 @@ namespace kcp::net::detail
 // deadline is O(log n) with no lookup.
 struct HeapNode
 {
-    std::int64_t deadline = 0;  // worker clock, ms
-    std::ptrdiff_t index = -1;  // -1: not scheduled
+    std::int64_t deadline = 0; // worker clock, ms
+    std::ptrdiff_t index = -1; // -1: not scheduled
 };
 
 // Indexed binary min-heap of HeapNodes keyed by deadline: the worker arms its single timer at

@@ -24,7 +24,7 @@ struct Endpoint
     std::uint32_t scopeId = 0;
 
     bool isV4() const;
-    QHostAddress host() const;  // plain IPv4 for v4 endpoints
+    QHostAddress host() const; // plain IPv4 for v4 endpoints
 
     static Endpoint fromHost(const QHostAddress& host, std::uint16_t port);
     // nullopt-like: returns false for families other than AF_INET/AF_INET6.

@@ -35,8 +35,7 @@ bool useEpollDispatcher()
     return qgetenv("KCPDESK_DISPATCHER").toLower() != "qt";
 }
 
-EpollDispatcher::EpollDispatcher(QObject* parent)
-    : QAbstractEventDispatcher(parent)
+EpollDispatcher::EpollDispatcher(QObject* parent) : QAbstractEventDispatcher(parent)
 {
     m_epoll = epoll_create1(EPOLL_CLOEXEC);
     m_wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -255,7 +254,7 @@ bool EpollDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
     epoll_event events[MaxEvents];
     int n = epoll_wait(m_epoll, events, MaxEvents, timeout);
     if (n < 0)
-        n = 0;  // EINTR: treat as a spurious wake-up
+        n = 0; // EINTR: treat as a spurious wake-up
     if (canWait)
         emit awake();
 
@@ -295,9 +294,9 @@ bool EpollDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
             const auto it = m_watches.find(fd);
             if (it == m_watches.end())
                 break;
-            QSocketNotifier* current = k == 0 ? it->second.read
-                                      : k == 1 ? it->second.write
-                                               : it->second.exception;
+            QSocketNotifier* current = k == 0   ? it->second.read
+                                       : k == 1 ? it->second.write
+                                                : it->second.exception;
             if (current != kinds[k] || !current->isEnabled())
                 continue;
             QEvent event(QEvent::SockAct);

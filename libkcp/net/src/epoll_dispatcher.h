@@ -49,7 +49,7 @@ private:
         QSocketNotifier* read = nullptr;
         QSocketNotifier* write = nullptr;
         QSocketNotifier* exception = nullptr;
-        std::uint32_t events = 0;  // what epoll currently watches for this descriptor
+        std::uint32_t events = 0; // what epoll currently watches for this descriptor
     };
     struct Timer
     {
@@ -58,7 +58,7 @@ private:
         Qt::TimerType type;
         QObject* object;
         qint64 dueNs;
-        bool firing = false;  // its handler is running (Qt never re-enters a timer)
+        bool firing = false; // its handler is running (Qt never re-enters a timer)
     };
 
     int waitTimeoutMs() const;

@@ -37,9 +37,7 @@ void KcpServerPrivate::onPendingClosed(KcpSocket* socket)
 using detail::KcpServerPrivate;
 using detail::KcpSocketPrivate;
 
-KcpServer::KcpServer(QObject* parent)
-    : QObject(parent)
-    , d(std::make_unique<KcpServerPrivate>(this))
+KcpServer::KcpServer(QObject* parent) : QObject(parent), d(std::make_unique<KcpServerPrivate>(this))
 {
 }
 
@@ -133,8 +131,9 @@ void KcpServer::close()
     if (QThread::currentThread() == worker->thread())
         worker->closeListener(listenerId);
     else
-        QMetaObject::invokeMethod(worker, [worker, listenerId] { worker->closeListener(listenerId); },
-                                  Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            worker, [worker, listenerId] { worker->closeListener(listenerId); },
+            Qt::BlockingQueuedConnection);
 }
 
 QHostAddress KcpServer::serverAddress() const

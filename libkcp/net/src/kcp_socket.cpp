@@ -19,10 +19,7 @@ using detail::KcpSocketPrivate;
 namespace detail
 {
 
-KcpSocketPrivate::KcpSocketPrivate(KcpSocket* q)
-    : q(q)
-{
-}
+KcpSocketPrivate::KcpSocketPrivate(KcpSocket* q) : q(q) {}
 
 KcpSocketPrivate::~KcpSocketPrivate() = default;
 
@@ -42,7 +39,7 @@ void KcpSocketPrivate::setError(QAbstractSocket::SocketError e, const QString& m
 
 void KcpSocketPrivate::startSession(const QHostAddress& address, quint16 port)
 {
-    peerAddress = Endpoint::fromHost(address, port).host();  // ::ffff:a.b.c.d -> a.b.c.d
+    peerAddress = Endpoint::fromHost(address, port).host(); // ::ffff:a.b.c.d -> a.b.c.d
     peerPort = port;
     if (const std::string problem = options.session.validate(); !problem.empty())
     {
@@ -137,7 +134,7 @@ void KcpSocketPrivate::onChannel()
         emit q->bytesWritten(written);
     }
     if (received.empty() || emittingReadyRead)
-        return;  // nothing new, or a readyRead handler is still running (waitForReadyRead in it)
+        return; // nothing new, or a readyRead handler is still running (waitForReadyRead in it)
     emittingReadyRead = true;
     emit q->readyRead();
     emittingReadyRead = false;
@@ -147,9 +144,9 @@ void KcpSocketPrivate::onClosed(QAbstractSocket::SocketError e, const QString& m
 {
     if (state == QAbstractSocket::UnconnectedState)
         return;
-    const bool wasConnected = state == QAbstractSocket::ConnectedState ||
-                              state == QAbstractSocket::ClosingState;
-    onChannel();  // whatever arrived before the end stays readable
+    const bool wasConnected =
+        state == QAbstractSocket::ConnectedState || state == QAbstractSocket::ClosingState;
+    onChannel(); // whatever arrived before the end stays readable
     detachFromWorker();
     const bool failed = !message.isEmpty();
     if (failed)
@@ -237,7 +234,8 @@ bool KcpSocketPrivate::waitFor(const std::function<bool()>& done, int msecs)
     QTimer timer;
     timer.setSingleShot(true);
     QObject::connect(&timer, &QTimer::timeout, &loop, &QEventLoop::quit);
-    auto check = [&] {
+    auto check = [&]
+    {
         if (done())
             loop.quit();
     };
@@ -258,8 +256,7 @@ bool KcpSocketPrivate::waitFor(const std::function<bool()>& done, int msecs)
 // ---------------------------------------------------------------------------------------------
 
 KcpSocket::KcpSocket(QObject* parent)
-    : QIODevice(parent)
-    , d(std::make_unique<KcpSocketPrivate>(this))
+    : QIODevice(parent), d(std::make_unique<KcpSocketPrivate>(this))
 {
 }
 
@@ -314,20 +311,24 @@ void KcpSocket::connectToHost(const QString& hostName, quint16 port, QIODevice::
     }
     QIODevice::open(mode | QIODevice::Unbuffered);
     d->setState(QAbstractSocket::HostLookupState);
-    d->lookupId = QHostInfo::lookupHost(hostName, this, [this, port](const QHostInfo& info) {
-        d->lookupId = -1;
-        if (d->state != QAbstractSocket::HostLookupState)
-            return;
-        if (info.error() != QHostInfo::NoError || info.addresses().isEmpty())
+    d->lookupId = QHostInfo::lookupHost(
+        hostName, this,
+        [this, port](const QHostInfo& info)
         {
-            d->setError(QAbstractSocket::HostNotFoundError,
-                        info.errorString().isEmpty() ? tr("Host not found") : info.errorString());
-            d->setState(QAbstractSocket::UnconnectedState);
-            emit errorOccurred(d->error);
-            return;
-        }
-        d->startSession(info.addresses().constFirst(), port);
-    });
+            d->lookupId = -1;
+            if (d->state != QAbstractSocket::HostLookupState)
+                return;
+            if (info.error() != QHostInfo::NoError || info.addresses().isEmpty())
+            {
+                d->setError(QAbstractSocket::HostNotFoundError, info.errorString().isEmpty()
+                                                                    ? tr("Host not found")
+                                                                    : info.errorString());
+                d->setState(QAbstractSocket::UnconnectedState);
+                emit errorOccurred(d->error);
+                return;
+            }
+            d->startSession(info.addresses().constFirst(), port);
+        });
 }
 
 void KcpSocket::connectToHost(const QHostAddress& address, quint16 port, QIODevice::OpenMode mode)
@@ -442,11 +443,12 @@ SessionStats KcpSocket::stats() const
 bool KcpSocket::waitForConnected(int msecs)
 {
     return d->waitFor(
-        [this] {
-            return d->state == QAbstractSocket::ConnectedState ||
-                   d->state == QAbstractSocket::UnconnectedState;
-        },
-        msecs) &&
+               [this]
+               {
+                   return d->state == QAbstractSocket::ConnectedState ||
+                          d->state == QAbstractSocket::UnconnectedState;
+               },
+               msecs) &&
            d->state == QAbstractSocket::ConnectedState;
 }
 
@@ -454,10 +456,10 @@ bool KcpSocket::waitForReadyRead(int msecs)
 {
     const qint64 before = d->readBuffered;
     return d->waitFor(
-        [this, before] {
-            return d->readBuffered > before || d->state == QAbstractSocket::UnconnectedState;
-        },
-        msecs) &&
+               [this, before] {
+                   return d->readBuffered > before || d->state == QAbstractSocket::UnconnectedState;
+               },
+               msecs) &&
            d->readBuffered > before;
 }
 
@@ -467,10 +469,9 @@ bool KcpSocket::waitForBytesWritten(int msecs)
         return false;
     const qint64 before = bytesToWrite();
     return d->waitFor(
-        [this, before] {
-            return bytesToWrite() < before || d->state == QAbstractSocket::UnconnectedState;
-        },
-        msecs) &&
+               [this, before]
+               { return bytesToWrite() < before || d->state == QAbstractSocket::UnconnectedState; },
+               msecs) &&
            d->state != QAbstractSocket::UnconnectedState;
 }
 
@@ -518,7 +519,8 @@ qint64 KcpSocket::readData(char* data, qint64 maxSize)
     {
         const QByteArray& chunk = d->readChunks.front();
         const qint64 take = std::min<qint64>(maxSize - copied, chunk.size() - d->readOffset);
-        std::memcpy(data + copied, chunk.constData() + d->readOffset, static_cast<std::size_t>(take));
+        std::memcpy(data + copied, chunk.constData() + d->readOffset,
+                    static_cast<std::size_t>(take));
         copied += take;
         d->readOffset += take;
         if (d->readOffset == chunk.size())
@@ -531,13 +533,14 @@ qint64 KcpSocket::readData(char* data, qint64 maxSize)
     d->consumedSinceCredit += copied;
     d->returnCredit(false);
     if (copied == 0 && d->state == QAbstractSocket::UnconnectedState)
-        return -1;  // end of stream
+        return -1; // end of stream
     return copied;
 }
 
 qint64 KcpSocket::writeData(const char* data, qint64 size)
 {
-    if (d->state != QAbstractSocket::ConnectedState && d->state != QAbstractSocket::ConnectingState &&
+    if (d->state != QAbstractSocket::ConnectedState &&
+        d->state != QAbstractSocket::ConnectingState &&
         d->state != QAbstractSocket::HostLookupState)
     {
         setErrorString(tr("Socket is not connected"));
@@ -560,8 +563,8 @@ qint64 KcpSocket::writeData(const char* data, qint64 size)
                 out.back().reserve(static_cast<qsizetype>(
                     std::min<qint64>(take - done, detail::DataChannel::PieceSize)));
             }
-            const qint64 n = std::min<qint64>(take - done,
-                                              detail::DataChannel::PieceSize - out.back().size());
+            const qint64 n =
+                std::min<qint64>(take - done, detail::DataChannel::PieceSize - out.back().size());
             out.back().append(data + done, static_cast<qsizetype>(n));
             done += n;
         }
@@ -574,13 +577,15 @@ qint64 KcpSocket::writeData(const char* data, qint64 size)
 void KcpSocket::connectNotify(const QMetaMethod& signal)
 {
     if (signal == QMetaMethod::fromSignal(&KcpSocket::statsUpdated))
-        QMetaObject::invokeMethod(this, [this] { d->updateStatsSubscription(); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this] { d->updateStatsSubscription(); }, Qt::QueuedConnection);
 }
 
 void KcpSocket::disconnectNotify(const QMetaMethod& signal)
 {
     if (!signal.isValid() || signal == QMetaMethod::fromSignal(&KcpSocket::statsUpdated))
-        QMetaObject::invokeMethod(this, [this] { d->updateStatsSubscription(); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this] { d->updateStatsSubscription(); }, Qt::QueuedConnection);
 }
 
 } // namespace kcp::net

@@ -71,19 +71,16 @@ public:
     qint64 unsent = 0;
 
     SessionStats lastStats;
-    bool statsWanted = false;   // statsUpdated has receivers
-    bool statsEnabled = false;  // what the worker was last told
+    bool statsWanted = false;  // statsUpdated has receivers
+    bool statsEnabled = false; // what the worker was last told
 
-    QPointer<KcpServer> server;  // while this accepted socket waits in the server's queue
+    QPointer<KcpServer> server; // while this accepted socket waits in the server's queue
 };
 
 class KcpServerPrivate
 {
 public:
-    explicit KcpServerPrivate(KcpServer* q)
-        : q(q)
-    {
-    }
+    explicit KcpServerPrivate(KcpServer* q) : q(q) {}
 
     static KcpServerPrivate* of(KcpServer* server) { return server->d.get(); }
 

@@ -23,8 +23,7 @@ namespace kcp::net::detail
 // A link may be created before its target exists (a server session is born in the worker, its
 // KcpSocket later in the server's thread): until attach(), events are parked and then replayed in
 // order. After detach() events are dropped and post() returns false.
-template <typename Target>
-class Link
+template <typename Target> class Link
 {
 public:
     using Event = std::function<void(Target*)>;
@@ -77,8 +76,7 @@ public:
     }
 
     explicit Link(Target* target = nullptr)
-        : m_target(target)
-        , m_state(target ? State::Attached : State::Pending)
+        : m_target(target), m_state(target ? State::Attached : State::Pending)
     {
     }
 

@@ -21,7 +21,7 @@ constexpr std::size_t MaxBacklog = 4096;
 // Receive batches handled per wake-up before yielding to the event loop (fairness: timers and the
 // worker's other sockets). The notifier is level-triggered, so the rest is read right after.
 constexpr int MaxBatchesPerWakeup = 16;
-constexpr std::size_t RxSlotSize = 2048;  // > MaxDatagram, so MSG_TRUNC flags oversize input
+constexpr std::size_t RxSlotSize = 2048; // > MaxDatagram, so MSG_TRUNC flags oversize input
 
 // Receive buffers are per worker thread, not per socket: a worker handles one socket at a time
 // and the views die when the handler returns, so 5,000 client sockets share one 128 KB arena.
@@ -42,7 +42,8 @@ RxArena& rxArena()
 
 QString errnoString(const char* what)
 {
-    return QStringLiteral("%1: %2").arg(QString::fromLatin1(what), QString::fromLocal8Bit(std::strerror(errno)));
+    return QStringLiteral("%1: %2").arg(QString::fromLatin1(what),
+                                        QString::fromLocal8Bit(std::strerror(errno)));
 }
 
 } // namespace
@@ -54,11 +55,7 @@ struct MmsgUdpIo::TxItem
     Endpoint to;
 };
 
-MmsgUdpIo::MmsgUdpIo()
-    : m_txMsgs(new mmsghdr[BatchSize])
-    , m_txIov(new iovec[BatchSize])
-{
-}
+MmsgUdpIo::MmsgUdpIo() : m_txMsgs(new mmsghdr[BatchSize]), m_txIov(new iovec[BatchSize]) {}
 
 MmsgUdpIo::~MmsgUdpIo()
 {
@@ -81,9 +78,8 @@ bool MmsgUdpIo::bind(const QHostAddress& address, quint16 port, int socketBuffer
     {
         m_family = AF_INET6;
         v6Only = !dualStack;
-        const Endpoint e = Endpoint::fromHost(dualStack ? QHostAddress(QHostAddress::AnyIPv6)
-                                                        : address,
-                                              port);
+        const Endpoint e =
+            Endpoint::fromHost(dualStack ? QHostAddress(QHostAddress::AnyIPv6) : address, port);
         localLength = e.toSockaddr(AF_INET6, local);
     }
     else if (isV4)
@@ -129,8 +125,8 @@ bool MmsgUdpIo::bind(const QHostAddress& address, quint16 port, int socketBuffer
     m_localPort = e.port;
 
     m_readNotifier = std::make_unique<QSocketNotifier>(m_fd, QSocketNotifier::Read);
-    QObject::connect(m_readNotifier.get(), &QSocketNotifier::activated,
-                     m_readNotifier.get(), [this] { onReadable(); });
+    QObject::connect(m_readNotifier.get(), &QSocketNotifier::activated, m_readNotifier.get(),
+                     [this] { onReadable(); });
     return true;
 }
 
@@ -153,7 +149,7 @@ void MmsgUdpIo::onReadable()
         const int n = ::recvmmsg(m_fd, a.msgs, BatchSize, MSG_DONTWAIT, nullptr);
         m_counters.rxSyscalls++;
         if (n <= 0)
-            return;  // EAGAIN (drained) or a transient error; the notifier tells us when to retry
+            return; // EAGAIN (drained) or a transient error; the notifier tells us when to retry
 
         int kept = 0;
         for (int i = 0; i < n; ++i)
@@ -175,7 +171,7 @@ void MmsgUdpIo::onReadable()
         if (kept > 0 && m_handler)
             m_handler(std::span<RxDatagram>(a.batch, static_cast<std::size_t>(kept)));
         if (n < BatchSize)
-            return;  // short read: the queue was empty when the kernel answered
+            return; // short read: the queue was empty when the kernel answered
     }
 }
 
@@ -222,7 +218,8 @@ bool MmsgUdpIo::sendQueued()
             m_txMsgs[i].msg_hdr.msg_name = &addrs[i];
             m_txMsgs[i].msg_hdr.msg_namelen = item.to.toSockaddr(m_family, addrs[i]);
         }
-        const int sent = ::sendmmsg(m_fd, m_txMsgs.get(), static_cast<unsigned>(count), MSG_DONTWAIT);
+        const int sent =
+            ::sendmmsg(m_fd, m_txMsgs.get(), static_cast<unsigned>(count), MSG_DONTWAIT);
         m_counters.txSyscalls++;
         if (sent < 0)
         {
@@ -267,8 +264,8 @@ void MmsgUdpIo::setWriteWait(bool on)
     if (on && !m_writeNotifier)
     {
         m_writeNotifier = std::make_unique<QSocketNotifier>(m_fd, QSocketNotifier::Write);
-        QObject::connect(m_writeNotifier.get(), &QSocketNotifier::activated,
-                         m_writeNotifier.get(), [this] { sendQueued(); });
+        QObject::connect(m_writeNotifier.get(), &QSocketNotifier::activated, m_writeNotifier.get(),
+                         [this] { sendQueued(); });
     }
     // Only while a backlog exists: a UDP socket is almost always writable, so an enabled write
     // notifier would spin the event loop.

@@ -48,7 +48,7 @@ private:
     struct TxItem;
 
     void onReadable();
-    bool sendQueued();  // false: the kernel is full, wait for the write notifier
+    bool sendQueued(); // false: the kernel is full, wait for the write notifier
     void setWriteWait(bool on);
 
     int m_fd = -1;

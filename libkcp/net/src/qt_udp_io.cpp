@@ -30,8 +30,7 @@ RxArena& rxArena()
 QtUdpIo::QtUdpIo() = default;
 QtUdpIo::~QtUdpIo() = default;
 
-bool QtUdpIo::bind(const QHostAddress& address, quint16 port, int socketBufferBytes,
-                   QString& error)
+bool QtUdpIo::bind(const QHostAddress& address, quint16 port, int socketBufferBytes, QString& error)
 {
     m_socket = std::make_unique<QUdpSocket>();
     if (!m_socket->bind(address, port))
@@ -76,8 +75,8 @@ void QtUdpIo::onReadyRead()
             auto* slot = a.buffers.get() + static_cast<std::size_t>(kept) * RxSlotSize;
             QHostAddress host;
             quint16 port = 0;
-            const qint64 n = m_socket->readDatagram(reinterpret_cast<char*>(slot), RxSlotSize,
-                                                    &host, &port);
+            const qint64 n =
+                m_socket->readDatagram(reinterpret_cast<char*>(slot), RxSlotSize, &host, &port);
             m_counters.rxSyscalls++;
             if (n < 0)
                 break;
@@ -87,7 +86,8 @@ void QtUdpIo::onReadyRead()
                 m_counters.rxTruncated++;
                 continue;
             }
-            a.batch[kept] = RxDatagram{slot, static_cast<std::size_t>(n), Endpoint::fromHost(host, port)};
+            a.batch[kept] =
+                RxDatagram{slot, static_cast<std::size_t>(n), Endpoint::fromHost(host, port)};
             ++kept;
         }
         if (kept == 0)
@@ -106,9 +106,9 @@ void QtUdpIo::send(const Peer& to, std::span<const std::uint8_t> datagram)
         m_counters.txDropped++;
         return;
     }
-    const qint64 n = m_socket->writeDatagram(reinterpret_cast<const char*>(datagram.data()),
-                                             static_cast<qint64>(datagram.size()), to.host,
-                                             to.endpoint.port);
+    const qint64 n =
+        m_socket->writeDatagram(reinterpret_cast<const char*>(datagram.data()),
+                                static_cast<qint64>(datagram.size()), to.host, to.endpoint.port);
     m_counters.txSyscalls++;
     if (n < 0)
         m_counters.txDropped++;

@@ -61,7 +61,7 @@ struct Worker::Transport
     std::unique_ptr<DatagramIo> io;
     Session* client = nullptr;
     std::unique_ptr<Listener> listener;
-    int users = 0;  // sessions on it, plus 1 while the listener accepts
+    int users = 0; // sessions on it, plus 1 while the listener accepts
     bool dirty = false;
 };
 
@@ -75,11 +75,7 @@ struct Worker::Listener
     ConvPeeker peeker;
     bool closed = false;
 
-    Listener(const ServerOptions& o)
-        : options(o)
-        , peeker(o.session.session)
-    {
-    }
+    Listener(const ServerOptions& o) : options(o), peeker(o.session.session) {}
 };
 
 struct Worker::Session : HeapNode
@@ -95,11 +91,11 @@ struct Worker::Session : HeapNode
     bool closeOnDeadLink = true;
     int closeLingerMs = 0;
 
-    std::deque<QByteArray> staged;  // written by the user, not yet accepted by KCP
+    std::deque<QByteArray> staged; // written by the user, not yet accepted by KCP
     qsizetype stagedOffset = 0;
-    qint64 credit = 0;              // bytes the socket's thread can still take
+    qint64 credit = 0; // bytes the socket's thread can still take
     qint64 started = 0;
-    quint64 activity = 0;           // bumped by every datagram and command
+    quint64 activity = 0; // bumped by every datagram and command
     quint64 activityAtTimer = 0;
     qint64 lingerDeadline = Never;
     bool closing = false;
@@ -132,10 +128,10 @@ Worker::~Worker() = default;
 void Worker::openClient(ClientRequest request)
 {
     reap();
-    auto fail = [&](QAbstractSocket::SocketError error, const QString& message) {
-        request.link->post([error, message](KcpSocket* s) {
-            KcpSocketPrivate::of(s)->onClosed(error, message);
-        });
+    auto fail = [&](QAbstractSocket::SocketError error, const QString& message)
+    {
+        request.link->post([error, message](KcpSocket* s)
+                           { KcpSocketPrivate::of(s)->onClosed(error, message); });
     };
 
     auto transport = std::make_unique<Transport>();
@@ -143,8 +139,8 @@ void Worker::openClient(ClientRequest request)
     QHostAddress bindAddress = request.bindAddress;
     if (bindAddress.isNull())
     {
-        bindAddress = QHostAddress(asIpv4(request.peer) ? QHostAddress::AnyIPv4
-                                                        : QHostAddress::AnyIPv6);
+        bindAddress =
+            QHostAddress(asIpv4(request.peer) ? QHostAddress::AnyIPv4 : QHostAddress::AnyIPv6);
     }
     QString error;
     if (!transport->io->bind(bindAddress, request.bindPort, request.options.socketBufferBytes,
@@ -179,14 +175,14 @@ void Worker::openClient(ClientRequest request)
     t->client = session.get();
     t->users = 1;
     session->transport = t;
-    t->io->setReceiveHandler([this, t](std::span<RxDatagram> batch) { onClientDatagrams(t, batch); });
+    t->io->setReceiveHandler([this, t](std::span<RxDatagram> batch)
+                             { onClientDatagrams(t, batch); });
 
     const QHostAddress local = t->io->localAddress();
     const quint16 localPort = t->io->localPort();
     const IoBackend backend = t->io->backend();
-    request.link->post([local, localPort, conv, backend](KcpSocket* s) {
-        KcpSocketPrivate::of(s)->onOpened(local, localPort, conv, backend);
-    });
+    request.link->post([local, localPort, conv, backend](KcpSocket* s)
+                       { KcpSocketPrivate::of(s)->onOpened(local, localPort, conv, backend); });
 
     Session* s = session.get();
     m_transports.emplace(t, std::move(transport));
@@ -223,8 +219,8 @@ ListenResult Worker::listen(const ListenRequest& request)
     t->listener->transport = t;
     t->listener->shared = request.shared;
     t->users = 1;
-    t->io->setReceiveHandler(
-        [this, t](std::span<RxDatagram> batch) { onListenerDatagrams(t, batch); });
+    t->io->setReceiveHandler([this, t](std::span<RxDatagram> batch)
+                             { onListenerDatagrams(t, batch); });
     result.ok = true;
     result.address = t->io->localAddress();
     result.port = t->io->localPort();
@@ -457,7 +453,7 @@ void Worker::demux(Listener& l, RxDatagram& d, qint64 now)
         const ConvPeeker::Header peeked = l.peeker.peek(d.data, d.length);
         if (peeked.kind != ConvPeeker::Kind::Segment || peeked.conv == s->core->conv())
         {
-            input(*s, d, now);  // parity, ours, or junk the session will count
+            input(*s, d, now); // parity, ours, or junk the session will count
             return;
         }
         const ConvPeeker::Header h = l.peeker.authenticate(d.data, d.length);
@@ -467,7 +463,7 @@ void Worker::demux(Listener& l, RxDatagram& d, qint64 now)
             return;
         }
         if (h.kind != ConvPeeker::Kind::Segment || h.sn != 0)
-            return;  // another conversation mid-stream: kcp-go ignores it
+            return; // another conversation mid-stream: kcp-go ignores it
         // The peer restarted behind the same address and port.
         endSession(*s, QAbstractSocket::RemoteHostClosedError,
                    QStringLiteral("the peer started a new conversation from the same address"),
@@ -487,7 +483,7 @@ void Worker::demux(Listener& l, RxDatagram& d, qint64 now)
         m_orphans.InCsumErrors++;
         return;
     case ConvPeeker::Kind::Parity:
-        return;  // never opens a session
+        return; // never opens a session
     case ConvPeeker::Kind::Segment:
         createServerSession(l, d, h, now);
         return;
@@ -499,11 +495,12 @@ void Worker::createServerSession(Listener& l, const RxDatagram& d, const ConvPee
 {
     if (l.closed)
         return;
-    if (l.options.maxSessions > 0 && l.sessions.size() >= static_cast<std::size_t>(l.options.maxSessions))
+    if (l.options.maxSessions > 0 &&
+        l.sessions.size() >= static_cast<std::size_t>(l.options.maxSessions))
         return;
     if (l.shared->pending.load(std::memory_order_relaxed) >=
         l.shared->maxPending.load(std::memory_order_relaxed))
-        return;  // kcp-go: the accept backlog is full, drop
+        return; // kcp-go: the accept backlog is full, drop
     if (l.options.requireFreshStart && h.sn != 0)
         return;
 
@@ -515,7 +512,7 @@ void Worker::createServerSession(Listener& l, const RxDatagram& d, const ConvPee
     }
     catch (const std::exception&)
     {
-        return;  // validated at listen(); cannot happen
+        return; // validated at listen(); cannot happen
     }
     Transport* t = l.transport;
     Session* s = session.get();
@@ -545,12 +542,11 @@ void Worker::createServerSession(Listener& l, const RxDatagram& d, const ConvPee
     incoming.options = o;
     incoming.initialCredit = s->credit;
     l.shared->pending.fetch_add(1, std::memory_order_relaxed);
-    if (!l.shared->link.post([incoming](KcpServer* server) {
-            KcpServerPrivate::of(server)->onIncoming(incoming);
-        }))
+    if (!l.shared->link.post([incoming](KcpServer* server)
+                             { KcpServerPrivate::of(server)->onIncoming(incoming); }))
     {
         l.shared->pending.fetch_sub(1, std::memory_order_relaxed);
-        return;  // the server is gone
+        return; // the server is gone
     }
 
     l.sessions.emplace(d.from, s);
@@ -714,7 +710,8 @@ void Worker::schedule(Session& s, qint64 now)
 {
     qint64 deadline = Never;
     if (!s.parked)
-        deadline = now + std::max<qint64>(0, timeDiff(s.core->nextDeadline(), static_cast<Millis>(now)));
+        deadline =
+            now + std::max<qint64>(0, timeDiff(s.core->nextDeadline(), static_cast<Millis>(now)));
     if (s.idleTimeoutMs > 0)
     {
         const std::optional<Millis> last = s.core->lastReceive();
@@ -799,9 +796,8 @@ void Worker::endSession(Session& s, QAbstractSocket::SocketError error, const QS
     m_retired += s.core->stats().counters;
     if (notify)
     {
-        s.link->post([error, message](KcpSocket* socket) {
-            KcpSocketPrivate::of(socket)->onClosed(error, message);
-        });
+        s.link->post([error, message](KcpSocket* socket)
+                     { KcpSocketPrivate::of(socket)->onClosed(error, message); });
     }
     if (s.listener)
     {

@@ -46,19 +46,16 @@ struct ServerShared
     // Sessions created but not yet taken by nextPendingConnection(): the worker adds, the
     // server's thread subtracts; the listener refuses new sessions at maxPendingConnections.
     std::atomic<int> pending{0};
-    std::atomic<int> maxPending{128};  // KcpServer::setMaxPendingConnections, live
+    std::atomic<int> maxPending{128}; // KcpServer::setMaxPendingConnections, live
 
-    explicit ServerShared(KcpServer* server)
-        : link(server)
-    {
-    }
+    explicit ServerShared(KcpServer* server) : link(server) {}
 };
 
 struct ClientRequest
 {
     quint64 id = 0;
     KcpOptions options;
-    QHostAddress bindAddress;  // null: any address of the peer's family
+    QHostAddress bindAddress; // null: any address of the peer's family
     quint16 bindPort = 0;
     QHostAddress peer;
     quint16 peerPort = 0;
@@ -99,7 +96,7 @@ struct IncomingSession
     quint32 conv = 0;
     IoBackend backend = IoBackend::Qt;
     KcpOptions options;
-    qint64 initialCredit = 0;  // receive bytes granted before the socket exists
+    qint64 initialCredit = 0; // receive bytes granted before the socket exists
 };
 
 // One worker thread's state: its UDP sockets (transports), their sessions, the deadline heap and
@@ -125,8 +122,7 @@ public:
     int sessionCount() const { return m_sessionCount.load(std::memory_order_relaxed); }
 
     // Runs f in this worker's thread. Any thread.
-    template <typename F>
-    void post(F&& f)
+    template <typename F> void post(F&& f)
     {
         QMetaObject::invokeMethod(this, std::forward<F>(f), Qt::QueuedConnection);
     }
@@ -197,14 +193,14 @@ private:
     std::vector<std::unique_ptr<Session>> m_deadSessions;
     std::vector<std::unique_ptr<Transport>> m_deadTransports;
     std::unordered_set<Session*> m_statsSessions;
-    int m_ioDepth = 0;  // > 0 inside a socket's receive callback: nothing may be destroyed
+    int m_ioDepth = 0; // > 0 inside a socket's receive callback: nothing may be destroyed
     std::atomic<int> m_sessionCount{0};
 
     bool m_snmpPublishing = false;
     int m_statsIntervalMs = 1000;
-    SnmpCounters m_retired;  // counters of sessions that ended
-    SnmpCounters m_orphans;  // InErrs / InCsumErrors of datagrams no session took
-    IoCounters m_retiredIo;  // counters of sockets that were closed
+    SnmpCounters m_retired; // counters of sessions that ended
+    SnmpCounters m_orphans; // InErrs / InCsumErrors of datagrams no session took
+    IoCounters m_retiredIo; // counters of sockets that were closed
     quint64 m_timerWakeups = 0;
     quint64 m_timerServices = 0;
     std::vector<std::uint8_t> m_readScratch;

@@ -79,8 +79,7 @@ bool WorkerPool::setThreadCount(int count)
     return true;
 }
 
-WorkerPool::WorkerPool(int threads)
-    : d(std::make_unique<Private>())
+WorkerPool::WorkerPool(int threads) : d(std::make_unique<Private>())
 {
     d->snapshots.resize(static_cast<std::size_t>(threads));
     for (int i = 0; i < threads; ++i)
@@ -105,8 +104,8 @@ WorkerPool::~WorkerPool()
         QThread* thread = d->threads[i];
         if (thread->isRunning())
         {
-            QMetaObject::invokeMethod(worker, [worker] { worker->shutdown(); },
-                                      Qt::BlockingQueuedConnection);
+            QMetaObject::invokeMethod(
+                worker, [worker] { worker->shutdown(); }, Qt::BlockingQueuedConnection);
             thread->quit();
             thread->wait();
         }
@@ -158,8 +157,8 @@ SnmpCounters WorkerPool::collect()
         if (QThread::currentThread() == w->thread())
             part = w->collectSnmp();
         else
-            QMetaObject::invokeMethod(w, [w, &part] { part = w->collectSnmp(); },
-                                      Qt::BlockingQueuedConnection);
+            QMetaObject::invokeMethod(
+                w, [w, &part] { part = w->collectSnmp(); }, Qt::BlockingQueuedConnection);
         total += part;
     }
     const detail::NetCounters& n = detail::netCounters();
@@ -179,8 +178,8 @@ IoStats WorkerPool::collectIo()
         if (QThread::currentThread() == w->thread())
             part = w->collectIo();
         else
-            QMetaObject::invokeMethod(w, [w, &part] { part = w->collectIo(); },
-                                      Qt::BlockingQueuedConnection);
+            QMetaObject::invokeMethod(
+                w, [w, &part] { part = w->collectIo(); }, Qt::BlockingQueuedConnection);
         total.rxDatagrams += part.rxDatagrams;
         total.rxWakeups += part.rxWakeups;
         total.rxSyscalls += part.rxSyscalls;
@@ -243,14 +242,16 @@ void WorkerPool::onWorkerSnapshot(int index, const SnmpCounters& counters)
 void WorkerPool::connectNotify(const QMetaMethod& signal)
 {
     if (signal == QMetaMethod::fromSignal(&WorkerPool::snmpUpdated))
-        QMetaObject::invokeMethod(this, [this] { updatePublishing(); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this] { updatePublishing(); }, Qt::QueuedConnection);
 }
 
 void WorkerPool::disconnectNotify(const QMetaMethod& signal)
 {
     // An invalid method means "all signals" (disconnect()).
     if (!signal.isValid() || signal == QMetaMethod::fromSignal(&WorkerPool::snmpUpdated))
-        QMetaObject::invokeMethod(this, [this] { updatePublishing(); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this] { updatePublishing(); }, Qt::QueuedConnection);
 }
 
 void WorkerPool::updatePublishing()

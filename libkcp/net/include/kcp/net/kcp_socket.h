@@ -16,7 +16,7 @@ namespace detail
 {
 class KcpSocketPrivate;
 struct IncomingSession;
-}
+} // namespace detail
 
 // A KCP session as a QIODevice, used like QTcpSocket. Wire-compatible with kcp-go / kcptun
 // (crypt + FEC + KCP per KcpOptions::session).
@@ -66,10 +66,10 @@ public:
     QAbstractSocket::SocketError error() const;
     QHostAddress localAddress() const;
     quint16 localPort() const;
-    QHostAddress peerAddress() const;  // IPv4 peers as plain IPv4, even on dual-stack sockets
+    QHostAddress peerAddress() const; // IPv4 peers as plain IPv4, even on dual-stack sockets
     quint16 peerPort() const;
-    quint32 conv() const;              // KCP conversation id, 0 until connected
-    IoBackend backend() const;         // the backend actually running (Auto resolved)
+    quint32 conv() const;      // KCP conversation id, 0 until connected
+    IoBackend backend() const; // the backend actually running (Auto resolved)
 
     // The last snapshot the worker published (see statsUpdated); zeros before the first.
     SessionStats stats() const;

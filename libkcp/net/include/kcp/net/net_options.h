@@ -15,9 +15,9 @@ namespace kcp::net
 // bytes on the wire; they differ only in syscalls per datagram.
 enum class IoBackend
 {
-    Auto,  // KCPDESK_IO if set ("qt" or "mmsg"), else Mmsg on Linux, Qt elsewhere
-    Qt,    // QUdpSocket: one readDatagram/writeDatagram per datagram (portable)
-    Mmsg,  // Linux: recvmmsg/sendmmsg batches of up to 64 on our own non-blocking socket
+    Auto, // KCPDESK_IO if set ("qt" or "mmsg"), else Mmsg on Linux, Qt elsewhere
+    Qt,   // QUdpSocket: one readDatagram/writeDatagram per datagram (portable)
+    Mmsg, // Linux: recvmmsg/sendmmsg batches of up to 64 on our own non-blocking socket
 };
 
 // "qt", "mmsg" or "auto" (case-insensitive); nullopt for anything else.

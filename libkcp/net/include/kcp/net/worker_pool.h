@@ -18,20 +18,20 @@ namespace detail
 class KcpServerPrivate;
 class KcpSocketPrivate;
 class Worker;
-}
+} // namespace detail
 
 // Socket-level counters over every UDP socket of the process (closed ones included): how many
 // syscalls the backends needed, and what the kernel refused.
 struct IoStats
 {
     quint64 rxDatagrams = 0;
-    quint64 rxWakeups = 0;    // read notifications handled
-    quint64 rxSyscalls = 0;   // recvmmsg / readDatagram calls
-    quint64 rxTruncated = 0;  // datagrams over 1500 bytes, dropped
+    quint64 rxWakeups = 0;   // read notifications handled
+    quint64 rxSyscalls = 0;  // recvmmsg / readDatagram calls
+    quint64 rxTruncated = 0; // datagrams over 1500 bytes, dropped
     quint64 txDatagrams = 0;
-    quint64 txSyscalls = 0;   // sendmmsg / writeDatagram calls
-    quint64 txDropped = 0;    // refused by the kernel or over the send backlog: lost
-    quint64 txBlocked = 0;    // times the kernel answered EAGAIN (send backlog in use)
+    quint64 txSyscalls = 0; // sendmmsg / writeDatagram calls
+    quint64 txDropped = 0;  // refused by the kernel or over the send backlog: lost
+    quint64 txBlocked = 0;  // times the kernel answered EAGAIN (send backlog in use)
     // The workers' own wake-ups: deadline timer firings and session timer services. Idle
     // (parked) sessions add nothing to either.
     quint64 timerWakeups = 0;
