@@ -48,6 +48,10 @@ QString errnoString(const char* what)
 
 } // namespace
 
+MmsgUdpIo::SendBatch MmsgUdpIo::s_sendBatch =
+    [](int fd, mmsghdr* messages, unsigned count, int flags)
+{ return ::sendmmsg(fd, messages, count, flags); };
+
 struct MmsgUdpIo::TxItem
 {
     std::uint8_t* slab;
@@ -219,7 +223,7 @@ bool MmsgUdpIo::sendQueued()
             m_txMsgs[i].msg_hdr.msg_namelen = item.to.toSockaddr(m_family, addrs[i]);
         }
         const int sent =
-            ::sendmmsg(m_fd, m_txMsgs.get(), static_cast<unsigned>(count), MSG_DONTWAIT);
+            s_sendBatch(m_fd, m_txMsgs.get(), static_cast<unsigned>(count), MSG_DONTWAIT);
         m_counters.txSyscalls++;
         if (sent < 0)
         {

@@ -44,6 +44,12 @@ public:
     void send(const Peer& to, std::span<const std::uint8_t> datagram) override;
     void flush() override;
 
+    // Test seam: the sendmmsg every instance calls. Loopback never answers EAGAIN (the kernel
+    // hands the datagram to the receiver at once), so tests swap in one that does.
+    using SendBatch = int (*)(int fd, mmsghdr* messages, unsigned count, int flags);
+    static SendBatch s_sendBatch;
+    bool writeWaiting() const { return m_writeWaiting; }
+
 private:
     struct TxItem;
 
