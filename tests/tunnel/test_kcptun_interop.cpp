@@ -5,7 +5,9 @@
 // each way per case, compared by SHA-256. Plus a smux version mismatch that must fail loudly.
 // Skipped when the kcptun package is not installed. Every child process is killed at the end.
 
+#include "kcp/net/worker_pool.h"
 #include "kcp/packet_crypto.h"
+#include "kcp/tunnel/smux_connection.h"
 #include "kcp/tunnel/kcptun_command_line.h"
 #include "kcp/tunnel/tunnel_client.h"
 #include "kcp/tunnel/tunnel_server.h"
@@ -252,6 +254,9 @@ private slots:
     void echo_data();
     void echo();
     void smuxVersionMismatchFailsLoudly();
+    void wrongKeyAtOurClientFailsFast();
+    void wrongKeyAtOurServerIsCounted();
+    void fecMismatchIsReportedAndDataIntact();
 };
 
 void TestKcptunInterop::initTestCase()
@@ -414,6 +419,103 @@ void TestKcptunInterop::smuxVersionMismatchFailsLoudly()
              qPrintable(reason));
     QCOMPARE(targetConnections, 0);
     QCOMPARE(server.sessionCount(), 0);
+}
+
+void TestKcptunInterop::wrongKeyAtOurClientFailsFast()
+{
+    // kcptun-server silently drops datagrams it cannot authenticate; our client must not hang
+    // on that: it closes the session with a reason, and the TCP connection is reset.
+    EchoServer echo;
+    const QString udp = QStringLiteral("127.0.0.1:%1").arg(freeUdpPort());
+    Child peer;
+    peer.process->start(KcptunServer,
+                        {"-l", udp, "-t", QStringLiteral("127.0.0.1:%1").arg(echo.port()), "--key",
+                         "server-key", "--crypt", "aes", "--quiet"});
+    QVERIFY(peer.process->waitForStarted(5000));
+    TunnelClient client(resolve(TunnelRole::Client,
+                                {"-l", QStringLiteral("127.0.0.1:%1").arg(freeTcpPort()), "-r", udp,
+                                 "--key", "client-key", "--crypt", "aes", "--quiet"}));
+    QString error;
+    QVERIFY2(client.start(&error), qPrintable(error));
+    QSignalSpy closed(&client, &TunnelClient::sessionClosed);
+
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, client.port());
+    QVERIFY(socket.waitForConnected(5000));
+    socket.write(QByteArray(100000, 'x'));
+    QByteArray received;
+    connect(&socket, &QTcpSocket::readyRead, this, [&] { received += socket.readAll(); });
+    QTRY_VERIFY_WITH_TIMEOUT(!closed.isEmpty(), SmuxConnection::NoAnswerTimeoutMs + 5000);
+    const QString reason = closed.first().first().toString();
+    QVERIFY2(reason.contains("no authentic datagram") && reason.contains("--key"),
+             qPrintable(reason));
+    QTRY_COMPARE_WITH_TIMEOUT(socket.state(), QAbstractSocket::UnconnectedState, 5000);
+    QVERIFY(received.isEmpty());
+}
+
+void TestKcptunInterop::wrongKeyAtOurServerIsCounted()
+{
+    QTcpServer target;
+    QVERIFY(target.listen(QHostAddress::LocalHost, 0));
+    int targetConnections = 0;
+    connect(&target, &QTcpServer::newConnection, this, [&] {
+        while (target.nextPendingConnection())
+            ++targetConnections;
+    });
+    const QString udp = QStringLiteral("127.0.0.1:%1").arg(freeUdpPort());
+    const QString local = QStringLiteral("127.0.0.1:%1").arg(freeTcpPort());
+    TunnelServer server(resolve(TunnelRole::Server,
+                                {"-l", udp, "-t",
+                                 QStringLiteral("127.0.0.1:%1").arg(target.serverPort()), "--key",
+                                 "server-key", "--quiet"}));
+    QString error;
+    QVERIFY2(server.start(&error), qPrintable(error));
+    QSignalSpy failures(&server, &TunnelServer::authenticationFailures);
+
+    Child peer;
+    peer.process->start(KcptunClient, {"-l", local, "-r", udp, "--key", "client-key", "--quiet"});
+    QVERIFY(peer.process->waitForStarted(5000));
+    const quint16 entry = quint16(local.section(':', 1).toUInt());
+    QVERIFY(waitForTcp(entry, 10000));
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, entry);
+    QVERIFY(socket.waitForConnected(5000));
+    socket.write("never delivered");
+    QTRY_VERIFY_WITH_TIMEOUT(!failures.isEmpty(), 10000);
+    QVERIFY(failures.first().first().toULongLong() > 0);
+    QVERIFY(kcp::net::WorkerPool::instance()->collect().InCsumErrors > 0);
+    QCOMPARE(server.sessionCount(), 0);
+    QCOMPARE(targetConnections, 0);
+}
+
+void TestKcptunInterop::fecMismatchIsReportedAndDataIntact()
+{
+    // kcptun-client with FEC 3/2 against our server with 10/3: our decoder sees shards that do
+    // not fit 10/3, counts them, never "recovers" with the wrong geometry, and the bytes arrive
+    // intact through ARQ.
+    EchoServer echo;
+    const QString udp = QStringLiteral("127.0.0.1:%1").arg(freeUdpPort());
+    const QString local = QStringLiteral("127.0.0.1:%1").arg(freeTcpPort());
+    TunnelServer server(resolve(TunnelRole::Server,
+                                {"-l", udp, "-t", QStringLiteral("127.0.0.1:%1").arg(echo.port()),
+                                 "--key", "k", "--ds", "10", "--ps", "3", "--nocomp", "--quiet"}));
+    QString error;
+    QVERIFY2(server.start(&error), qPrintable(error));
+    Child peer;
+    peer.process->start(KcptunClient, {"-l", local, "-r", udp, "--key", "k", "--ds", "3", "--ps",
+                                       "2", "--nocomp", "--quiet"});
+    QVERIFY(peer.process->waitForStarted(5000));
+    const quint16 entry = quint16(local.section(':', 1).toUInt());
+    QVERIFY(waitForTcp(entry, 10000));
+    const QString problem = echoThrough(entry, 4 << 20);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    auto mismatches = [&] {
+        quint64 n = 0;
+        for (const auto& s : server.snapshot().sessions)
+            n += s.kcp.counters.FECGeometryMismatch;
+        return n;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(mismatches() > 0, 5000);
 }
 
 QTEST_GUILESS_MAIN(TestKcptunInterop)

@@ -3,6 +3,8 @@
 #include "kcp/net/kcp_socket.h"
 #include "kcp/tunnel/stream_bridge.h"
 
+#include <QDebug>
+
 #include <algorithm>
 
 namespace kcp::tunnel
@@ -39,8 +41,26 @@ SmuxConnection::SmuxConnection(net::KcpSocket* socket, SmuxRole role, const Smux
     connect(m_socket, &net::KcpSocket::errorOccurred, this, [this] {
         close(QStringLiteral("KCP session failed: ") + m_socket->errorString());
     });
-    connect(m_socket, &net::KcpSocket::statsUpdated, this,
-            [this](const SessionStats& stats) { m_kcpStats = stats; });
+    connect(m_socket, &net::KcpSocket::statsUpdated, this, &SmuxConnection::onKcpStats);
+    if (role == SmuxRole::Client)
+    {
+        m_answerTimer.setSingleShot(true);
+        connect(&m_answerTimer, &QTimer::timeout, this, [this] {
+            // KCP answers every data segment with an ACK: silence means nothing we sent was
+            // understood, or nothing reached the server.
+            const SessionStats now = m_socket->stats();
+            if (now.counters.InPkts == 0 && now.counters.OutPkts > 0)
+                close(QStringLiteral("no authentic datagram from %1:%2 in %3 s (%4 sent, %5 "
+                                     "failed crc): wrong --key or --crypt, or the server is "
+                                     "down or unreachable")
+                          .arg(m_socket->peerAddress().toString())
+                          .arg(m_socket->peerPort())
+                          .arg(NoAnswerTimeoutMs / 1000)
+                          .arg(now.counters.OutPkts)
+                          .arg(now.counters.InCsumErrors));
+        });
+        m_answerTimer.start(NoAnswerTimeoutMs);
+    }
     m_tickTimer.setSingleShot(true);
     m_tickTimer.setTimerType(Qt::CoarseTimer);
     connect(&m_tickTimer, &QTimer::timeout, this, &SmuxConnection::onTick);
@@ -254,6 +274,20 @@ void SmuxConnection::onTick()
     pump();
 }
 
+void SmuxConnection::onKcpStats(const SessionStats& stats)
+{
+    m_kcpStats = stats;
+    if (!m_warnedFecMismatch && stats.counters.FECGeometryMismatch > 0)
+    {
+        // kcp-go would autotune and may then inject garbage (wire-compat.md 2.3); we only
+        // recover groups that fit our geometry, so the data stays intact but FEC is lost.
+        m_warnedFecMismatch = true;
+        qWarning().noquote() << "FEC mismatch: datagrams from" << m_socket->peerAddress().toString()
+                             << "do not fit our --datashard/--parityshard; both ends must use the "
+                                "same values (FEC recovery disabled for them)";
+    }
+}
+
 void SmuxConnection::close(const QString& reason)
 {
     if (m_closed)
@@ -261,6 +295,7 @@ void SmuxConnection::close(const QString& reason)
     m_closed = true;
     m_closeReason = reason;
     m_tickTimer.stop();
+    m_answerTimer.stop();
     m_session.close();
     // Every bridged stream is reset: its TCP connection is aborted, not finished, so the
     // application sees the failure instead of a clean end of data.

@@ -2,10 +2,12 @@
 
 #include "kcp/key_derivation.h"
 #include "kcp/net/kcp_server.h"
+#include "kcp/net/worker_pool.h"
 #include "kcp/tunnel/smux_connection.h"
 #include "kcp/tunnel/stream_bridge.h"
 #include "tunnel_options.h"
 
+#include <QDateTime>
 #include <QDebug>
 #include <QHostInfo>
 #include <QTcpSocket>
@@ -64,6 +66,12 @@ bool TunnelServer::start(QString* error)
                 [this, server] { onNewConnection(server); });
         m_servers.push_back(server);
     }
+    // Watch the process-wide counters (published by the workers, never blocking us) for
+    // datagrams that fail authentication: kcptun drops them silently.
+    // Counters are process-wide: failures from before this server started are not ours.
+    m_csumErrors = net::WorkerPool::instance()->snmp().InCsumErrors;
+    connect(net::WorkerPool::instance(), &net::WorkerPool::snmpUpdated, this,
+            &TunnelServer::onSnmp, Qt::UniqueConnection);
     qInfo().noquote() << "listening on:" << listen->toString() << "target:" << m_config.target
                       << "encryption:" << m_config.crypt << "smux version:" << m_config.smuxver
                       << "compression:" << (m_config.nocomp ? "off" : "on");
@@ -85,6 +93,22 @@ void TunnelServer::stop()
 quint16 TunnelServer::port() const
 {
     return m_servers.empty() ? 0 : m_servers.front()->serverPort();
+}
+
+void TunnelServer::onSnmp(const SnmpCounters& counters)
+{
+    if (counters.InCsumErrors <= m_csumErrors)
+        return;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (m_lastCsumWarningMs >= 0 && now - m_lastCsumWarningMs < 10000)
+        return;  // at most one line per 10 s
+    const quint64 fresh = counters.InCsumErrors - m_csumErrors;
+    m_csumErrors = counters.InCsumErrors;
+    m_lastCsumWarningMs = now;
+    qWarning().noquote() << fresh
+                         << "datagram(s) failed crc/decryption (InCsumErrors): a client uses "
+                            "another --key or --crypt";
+    emit authenticationFailures(fresh);
 }
 
 TunnelSnapshot TunnelServer::snapshot() const

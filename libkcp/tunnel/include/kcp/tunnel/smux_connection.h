@@ -71,6 +71,11 @@ public:
     // Ends the session now (streams reset, socket aborted). Emits closed().
     void close(const QString& reason);
 
+    // A client session that has sent datagrams but received no authentic one (crc/decryption
+    // passed) this long after it started is closed with a reason naming the likely causes
+    // (wrong --key/--crypt, server down or filtered) instead of waiting for smux's 30 s timeout.
+    static constexpr int NoAnswerTimeoutMs = 10000;
+
 signals:
     // The peer opened streamId (server side): accept it with session().acceptStream().
     void incomingStream(std::uint32_t streamId);
@@ -83,6 +88,7 @@ private:
     void dispatchEvents();
     void scheduleTick();
     void onTick();
+    void onKcpStats(const SessionStats& stats);
 
     net::KcpSocket* m_socket;
     SmuxSession m_session;
@@ -103,6 +109,8 @@ private:
     bool m_pumpAgain = false;
     QString m_closeReason;
     SessionStats m_kcpStats;
+    bool m_warnedFecMismatch = false;
+    QTimer m_answerTimer;  // client: fails the session if the server never answers
 };
 
 } // namespace kcp::tunnel

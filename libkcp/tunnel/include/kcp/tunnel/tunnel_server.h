@@ -1,5 +1,6 @@
 #pragma once
 
+#include "kcp/snmp_counters.h"
 #include "kcp/tunnel/kcptun_config.h"
 #include "kcp/tunnel/tunnel_snapshot.h"
 
@@ -48,12 +49,18 @@ public:
 signals:
     // A smux session ended; reason says why (e.g. "smux: invalid protocol ...").
     void sessionClosed(const QString& reason);
+    // Datagrams failed crc/decryption since the last report (wrong --key or --crypt somewhere).
+    void authenticationFailures(quint64 count);
 
 private:
     void onNewConnection(net::KcpServer* server);
     void onIncomingStream(SmuxConnection* connection, std::uint32_t streamId);
 
+    void onSnmp(const SnmpCounters& counters);
+
     KcptunConfig m_config;
+    std::uint64_t m_csumErrors = 0;  // InCsumErrors already reported
+    qint64 m_lastCsumWarningMs = -1;
     std::vector<net::KcpServer*> m_servers;
     std::vector<SmuxConnection*> m_connections;
 };
