@@ -1,0 +1,124 @@
+// The Tunnel facade end to end on 127.0.0.1, our client against our server (no kcptun needed):
+// start/stop from config values, state signals, snapshots, data intact through compression and
+// smux v2, and refusing bad configs and busy ports with a reason.
+
+#include "kcp/tunnel/kcptun_command_line.h"
+#include "kcp/tunnel/tunnel.h"
+
+#include <QCryptographicHash>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QUdpSocket>
+#include <QtTest>
+
+using namespace kcp::tunnel;
+
+namespace
+{
+
+KcptunConfig resolve(TunnelRole role, const QStringList& args)
+{
+    KcptunConfig config;
+    const QStringList problems =
+        resolveKcptunConfig(parseKcptunCommandLine(role, args, QProcessEnvironment()), config);
+    if (!problems.isEmpty())
+        qFatal("bad test config: %s", qPrintable(problems.join("; ")));
+    return config;
+}
+
+} // namespace
+
+class TestTunnelLoopback : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void echoThroughOurOwnPair();
+    void refusesBadConfigAndBusyPort();
+};
+
+void TestTunnelLoopback::echoThroughOurOwnPair()
+{
+    QTcpServer echo;
+    QVERIFY(echo.listen(QHostAddress::LocalHost, 0));
+    connect(&echo, &QTcpServer::newConnection, this, [&] {
+        while (QTcpSocket* s = echo.nextPendingConnection())
+            connect(s, &QTcpSocket::readyRead, s, [s] { s->write(s->readAll()); });
+    });
+    QUdpSocket probe;
+    probe.bind(QHostAddress::LocalHost, 0);
+    const QString udp = QStringLiteral("127.0.0.1:%1").arg(probe.localPort());
+    probe.close();
+    const QStringList common{"--key", "loop", "--crypt", "salsa20", "--smuxver", "2", "--quiet"};
+
+    Tunnel server;
+    QSignalSpy serverState(&server, &Tunnel::stateChanged);
+    QVERIFY2(server.start(resolve(TunnelRole::Server,
+                                  QStringList{"-l", udp, "-t",
+                                              QStringLiteral("127.0.0.1:%1").arg(echo.serverPort())} +
+                                      common)),
+             qPrintable(server.errorString()));
+    QCOMPARE(server.state(), Tunnel::State::Running);
+    QCOMPARE(serverState.size(), 1);
+
+    Tunnel client;
+    client.setSnapshotInterval(100);
+    QVERIFY2(client.start(resolve(TunnelRole::Client,
+                                  QStringList{"-l", "127.0.0.1:0", "-r", udp, "--conn", "2"} +
+                                      common)),
+             qPrintable(client.errorString()));
+    QVERIFY(client.port() != 0);
+
+    // Two connections (round robin over --conn 2), 2 MiB each, echoed intact.
+    QByteArray data(2 << 20, Qt::Uninitialized);
+    for (int i = 0; i < data.size(); ++i)
+        data[i] = char(i * 131 + (i >> 9));
+    QTcpSocket a, b;
+    QByteArray gotA, gotB;
+    for (auto [socket, got] : {std::pair{&a, &gotA}, std::pair{&b, &gotB}})
+    {
+        socket->connectToHost(QHostAddress::LocalHost, client.port());
+        QVERIFY(socket->waitForConnected(3000));
+        connect(socket, &QTcpSocket::readyRead, this, [socket, got] { *got += socket->readAll(); });
+        socket->write(data);
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(gotA.size() == data.size() && gotB.size() == data.size(), 30000);
+    QCOMPARE(QCryptographicHash::hash(gotA, QCryptographicHash::Sha256),
+             QCryptographicHash::hash(data, QCryptographicHash::Sha256));
+    QCOMPARE(gotB, data);
+
+    QSignalSpy snapshots(&client, &Tunnel::snapshotUpdated);
+    QTRY_VERIFY_WITH_TIMEOUT(!snapshots.isEmpty(), 3000);
+    const TunnelSnapshot s = client.snapshot();
+    QCOMPARE(int(s.sessions.size()), 2);
+    for (const auto& session : s.sessions)
+        QCOMPARE(session.smux.streams, std::size_t(1));
+    QTRY_VERIFY_WITH_TIMEOUT(client.snapshot().snmp.BytesSent > 0, 3000);
+
+    client.stop();
+    QCOMPARE(client.state(), Tunnel::State::Stopped);
+    QTRY_COMPARE_WITH_TIMEOUT(a.state(), QAbstractSocket::UnconnectedState, 5000);
+    server.stop();
+}
+
+void TestTunnelLoopback::refusesBadConfigAndBusyPort()
+{
+    Tunnel t;
+    KcptunConfig bad = KcptunConfig::defaults(TunnelRole::Client);
+    bad.crypt = "rot13";
+    QVERIFY(!t.start(bad));
+    QCOMPARE(t.state(), Tunnel::State::Failed);
+    QVERIFY(t.errorString().contains("rot13"));
+
+    QTcpServer busy;
+    QVERIFY(busy.listen(QHostAddress::LocalHost, 0));
+    KcptunConfig c = resolve(TunnelRole::Client,
+                             {"-l", QStringLiteral("127.0.0.1:%1").arg(busy.serverPort()), "-r",
+                              "127.0.0.1:9"});
+    QVERIFY(!t.start(c));
+    QVERIFY2(t.errorString().contains("cannot listen"), qPrintable(t.errorString()));
+}
+
+QTEST_GUILESS_MAIN(TestTunnelLoopback)
+#include "test_tunnel_loopback.moc"
