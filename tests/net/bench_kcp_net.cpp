@@ -223,6 +223,7 @@ int main(int argc, char** argv)
         {
             for (const IoBackend backend : backends)
             {
+                const quint64 retransBefore = WorkerPool::instance()->collect().RetransSegs;
                 const double cpuBefore = cpuSeconds();
                 const Result r = mode == QLatin1String("echo") ? runEcho(backend, msglen, seconds)
                                                                : runSink(backend, msglen, seconds);
@@ -230,13 +231,17 @@ int main(int argc, char** argv)
                 const double mb = static_cast<double>(r.count * msglen) / 1e6;
                 const double mbps = mb / r.seconds;
                 const IoStats io = WorkerPool::instance()->collectIo();
+                const quint64 retrans =
+                    WorkerPool::instance()->collect().RetransSegs - retransBefore;
                 // CPU ms per MB moved (both ends, all threads): steadier than MB/s on a busy box.
-                std::printf("BENCH %s %lld %s %.2f MB/s %.2f cpu_ms/MB (%lld msgs in %.2f s; %.1f "
+                std::printf("BENCH %s %lld %s %.2f MB/s %.2f cpu_ms/MB (%lld msgs in %.2f s; %llu "
+                            "retransmitted; %.1f "
                             "dgrams/sendcall, %.1f dgrams/recvcall cumulative)\n",
                             qPrintable(mode), static_cast<long long>(msglen),
                             qPrintable(ioBackendName(backend)), mbps,
                             mb > 0 ? cpu * 1000 / mb : 0.0, static_cast<long long>(r.count),
-                            r.seconds, io.txSyscalls ? double(io.txDatagrams) / io.txSyscalls : 0.0,
+                            r.seconds, static_cast<unsigned long long>(retrans),
+                            io.txSyscalls ? double(io.txDatagrams) / io.txSyscalls : 0.0,
                             io.rxSyscalls ? double(io.rxDatagrams) / io.rxSyscalls : 0.0);
                 std::fflush(stdout);
             }
