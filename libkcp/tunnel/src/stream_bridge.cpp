@@ -17,6 +17,9 @@ constexpr qint64 CopyChunk = 64 * 1024;
 // Stream data is read into the TCP socket only while less than this waits in its write buffer:
 // beyond it, unread data stays in smux and holds its receive budget (backpressure to KCP).
 constexpr qint64 TcpWriteHighWater = 1024 * 1024;
+// QTcpSocket reads the kernel into an unbounded buffer by default, which would swallow a fast
+// TCP sender whole (gigabytes) instead of letting TCP's window push back: bound it.
+constexpr qint64 TcpReadBuffer = 256 * 1024;
 // A finished TCP connection gets this long to flush what it still buffers.
 constexpr int TcpLingerMs = 30000;
 
@@ -32,6 +35,7 @@ StreamBridge::StreamBridge(SmuxConnection* connection, std::uint32_t streamId,
 {
     connection->attach(streamId, this);
     m_socket->setParent(this);
+    m_socket->setReadBufferSize(TcpReadBuffer);
     m_description = QStringLiteral("stream %1").arg(streamId);
 
     connect(m_socket, &QIODevice::readyRead, this, &StreamBridge::tcpToStream);

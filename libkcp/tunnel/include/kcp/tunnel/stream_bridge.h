@@ -16,7 +16,8 @@ class SmuxConnection;
 // Copies bytes both ways between one TCP connection and one smux stream (kcptun's handleClient
 // pair of streamCopy goroutines), with backpressure in both directions:
 //   TCP -> stream: read from TCP only as much as the stream's write() takes (v2 window, output
-//                  room); resume on the stream's Writable event.
+//                  room); resume on the stream's Writable event. The socket's own read buffer
+//                  is bounded, so a fast sender is held back by TCP's window.
 //   stream -> TCP: read from the stream only while the TCP write buffer is below a bound;
 //                  resume on bytesWritten. Unread stream data holds the smux receive budget, so
 //                  KCP's window closes on the peer.
