@@ -71,10 +71,11 @@ for server in $SERVERS; do
     answered=$(echo "$scale" | sed -n 's/.*answered=\([0-9]*\).*/\1/p')
     failed=$(echo "$scale" | sed -n 's/.*failed=\([0-9]*\).*/\1/p')
     p50=$(echo "$scale" | sed -n 's/.*p50_ms=\([0-9]*\).*/\1/p')
-    p99=$(echo "$scale" | sed -n 's/.*p99_ms=\([0-9]*\).*/\1/p')
+    p99=$(echo "$scale" | sed -n 's/.* p99_ms=\([0-9]*\).*/\1/p')
+    sp99=$(echo "$scale" | sed -n 's/.*steady_p99_ms=\([0-9]*\).*/\1/p')
     ccpu=$(grep '^USAGE' "$WORK/client.out" | tail -1 | sed -n 's/.*cpu=\([0-9.]*\).*/\1/p')
     label=$server
     [ "$server" = kcpgo ] || label="kcpdesk-$server"
-    printf '%-14s %8s %13s %8s %9s %7s p50 %sms p99 %sms, %ss\n' "$label" "$cpu" "$(( ${rss:-0} / 1024 ))" \
-        "$sent" "$answered" "$failed" "${p50:--}" "${p99:--}" "${ccpu:--}"
+    printf '%-14s %8s %13s %8s %9s %7s p50 %sms p99 %sms (after 10 s: %sms), %ss\n' "$label" "$cpu" \
+        "$(( ${rss:-0} / 1024 ))" "$sent" "$answered" "$failed" "${p50:--}" "${p99:--}" "${sp99:--}" "${ccpu:--}"
 done

@@ -42,8 +42,9 @@ struct Sent
 class Sender
 {
 public:
-    Sender(int ds, int ps, std::size_t maxPacketSize = 1500)
-        : m_encoder(ds, ps, maxPacketSize)
+    Sender(int ds, int ps, std::size_t maxPacketSize = 1500,
+           kcp::GfEngine engine = kcp::GfEngine::Best)
+        : m_encoder(ds, ps, maxPacketSize, engine)
         , m_maxPacketSize(maxPacketSize)
         , m_parity(static_cast<std::size_t>(ps), Bytes(maxPacketSize))
     {
@@ -73,6 +74,25 @@ private:
     std::size_t m_maxPacketSize;
     std::vector<Bytes> m_parity;
 };
+
+// Every GF engine: the FEC layer must produce the same bytes on each (tests run them all; on a
+// CPU without GFNI they all fall back to ISA-L).
+inline constexpr kcp::GfEngine AllEngines[] = {kcp::GfEngine::Best, kcp::GfEngine::Gfni256,
+                                               kcp::GfEngine::Isal};
+
+inline const char* engineName(kcp::GfEngine engine)
+{
+    switch (engine)
+    {
+    case kcp::GfEngine::Best:
+        return "best";
+    case kcp::GfEngine::Gfni256:
+        return "gfni256";
+    case kcp::GfEngine::Isal:
+        break;
+    }
+    return "isal";
+}
 
 // Payloads that look like KCP output of varied length; the first byte varies so that every
 // payload is distinct.

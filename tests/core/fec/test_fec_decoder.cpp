@@ -59,7 +59,11 @@ namespace
 // What the receiver's KCP would get: regular data and recovered data, in arrival order.
 struct Receiver
 {
-    Receiver(int ds, int ps, std::size_t maxPacketSize = 1500) : decoder(ds, ps, maxPacketSize) {}
+    Receiver(int ds, int ps, std::size_t maxPacketSize = 1500,
+             kcp::GfEngine engine = kcp::GfEngine::Best)
+        : decoder(ds, ps, maxPacketSize, engine)
+    {
+    }
 
     kcp::FecDecoder::Result feed(const Bytes& packet, kcp::Millis now = 0)
     {
@@ -149,11 +153,16 @@ void TestFecDecoder::recoversDroppedDataInAnyOrder_data()
     QTest::addColumn<int>("ds");
     QTest::addColumn<int>("ps");
     QTest::addColumn<QString>("order");
-    for (const auto& [ds, ps] :
-         {std::pair{3, 2}, std::pair{10, 3}, std::pair{1, 1}, std::pair{20, 10}, std::pair{2, 5}})
+    QTest::addColumn<int>("engine");
+    for (kcp::GfEngine engine : AllEngines)
     {
-        for (const char* order : {"in_order", "reversed", "parity_first", "shuffled"})
-            QTest::addRow("%d_%d_%s", ds, ps, order) << ds << ps << QString::fromLatin1(order);
+        for (const auto& [ds, ps] : {std::pair{3, 2}, std::pair{10, 3}, std::pair{1, 1},
+                                     std::pair{20, 10}, std::pair{2, 5}})
+        {
+            for (const char* order : {"in_order", "reversed", "parity_first", "shuffled"})
+                QTest::addRow("%d_%d_%s_%s", ds, ps, order, engineName(engine))
+                    << ds << ps << QString::fromLatin1(order) << static_cast<int>(engine);
+        }
     }
 }
 
@@ -164,6 +173,7 @@ void TestFecDecoder::recoversDroppedDataInAnyOrder()
     QFETCH(int, ds);
     QFETCH(int, ps);
     QFETCH(QString, order);
+    QFETCH(int, engine);
     const int n = ds + ps;
     std::mt19937 rng(static_cast<std::uint32_t>(n * 1000 + order.size()));
     int scenarios = 0;
@@ -194,7 +204,7 @@ void TestFecDecoder::recoversDroppedDataInAnyOrder()
         else if (order == "shuffled")
             std::shuffle(feedOrder.begin(), feedOrder.end(), rng);
 
-        Receiver rx(ds, ps);
+        Receiver rx(ds, ps, 1500, static_cast<kcp::GfEngine>(engine));
         // When recovery happens, every data shard not yet delivered must come back, exactly.
         std::set<int> delivered;
         bool recoveredOnce = false;
@@ -696,40 +706,43 @@ void TestFecDecoder::steadyStateDoesNotAllocate()
 {
     const int ds = 10;
     const int ps = 3;
-    Sender sender(ds, ps, 1400);
-    std::mt19937 rng(20);
-    const std::vector<Sent> sent = sendPayloads(sender, 2000 * ds, rng, 24, 1380);
-    std::vector<const Bytes*> packets;
-    for (std::size_t i = 0; i < sent.size(); ++i)
-        if (i % 7 != 3 && i % 11 != 5)
-            packets.push_back(&sent[i].packet);
-
-    kcp::FecDecoder decoder(ds, ps, 1400);
-    std::uint64_t recovered = 0;
-    const std::size_t warmup = packets.size() / 4;
-    std::uint64_t allocations = 0;
-    for (std::size_t i = 0; i < packets.size(); ++i)
+    for (kcp::GfEngine engine : AllEngines)
     {
-        if (i == warmup)
-            allocations = g_allocations.load();
-        recovered += decoder.input(*packets[i], kcp::Millis(i)).recovered.size();
-    }
-    allocations = g_allocations.load() - allocations;
-    QCOMPARE(allocations, std::uint64_t{0});
-    QVERIFY(recovered > 1000);
+        Sender sender(ds, ps, 1400, engine);
+        std::mt19937 rng(20);
+        const std::vector<Sent> sent = sendPayloads(sender, 2000 * ds, rng, 24, 1380);
+        std::vector<const Bytes*> packets;
+        for (std::size_t i = 0; i < sent.size(); ++i)
+            if (i % 7 != 3 && i % 11 != 5)
+                packets.push_back(&sent[i].packet);
 
-    // The encoder too.
-    kcp::FecEncoder encoder(ds, ps, 1400);
-    Bytes packet(1400);
-    std::vector<Bytes> parity(ps, Bytes(1400));
-    std::vector<std::uint8_t*> out;
-    for (Bytes& p : parity)
-        out.push_back(p.data());
-    const std::uint64_t before = g_allocations.load();
-    for (int i = 0; i < 10000; ++i)
-        if (encoder.encode(packet.data(), 100 + std::size_t(i % 1200)))
-            encoder.emitParity(out.data());
-    QCOMPARE(g_allocations.load() - before, std::uint64_t{0});
+        kcp::FecDecoder decoder(ds, ps, 1400, engine);
+        std::uint64_t recovered = 0;
+        const std::size_t warmup = packets.size() / 4;
+        std::uint64_t allocations = 0;
+        for (std::size_t i = 0; i < packets.size(); ++i)
+        {
+            if (i == warmup)
+                allocations = g_allocations.load();
+            recovered += decoder.input(*packets[i], kcp::Millis(i)).recovered.size();
+        }
+        allocations = g_allocations.load() - allocations;
+        QCOMPARE(allocations, std::uint64_t{0});
+        QVERIFY(recovered > 1000);
+
+        // The encoder too.
+        kcp::FecEncoder encoder(ds, ps, 1400, engine);
+        Bytes packet(1400);
+        std::vector<Bytes> parity(ps, Bytes(1400));
+        std::vector<std::uint8_t*> out;
+        for (Bytes& p : parity)
+            out.push_back(p.data());
+        const std::uint64_t before = g_allocations.load();
+        for (int i = 0; i < 10000; ++i)
+            if (encoder.encode(packet.data(), 100 + std::size_t(i % 1200)))
+                encoder.emitParity(out.data());
+        QCOMPARE(g_allocations.load() - before, std::uint64_t{0});
+    }
 }
 
 QTEST_APPLESS_MAIN(TestFecDecoder)

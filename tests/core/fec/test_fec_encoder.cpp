@@ -36,10 +36,15 @@ void TestFecEncoder::reencodesCapturedStreams_data()
     QTest::addColumn<int>("ds");
     QTest::addColumn<int>("ps");
     QTest::addColumn<int>("index");
+    QTest::addColumn<int>("engine");
     const std::vector<CapturedStream> streams = capturedStreams();
     QCOMPARE(streams.size(), std::size_t{5});
-    for (std::size_t i = 0; i < streams.size(); ++i)
-        QTest::newRow(qPrintable(streams[i].name)) << streams[i].ds << streams[i].ps << int(i);
+    for (kcp::GfEngine engine : AllEngines)
+    {
+        for (std::size_t i = 0; i < streams.size(); ++i)
+            QTest::addRow("%s_%s", qPrintable(streams[i].name), engineName(engine))
+                << streams[i].ds << streams[i].ps << int(i) << static_cast<int>(engine);
+    }
 }
 
 void TestFecEncoder::reencodesCapturedStreams()
@@ -49,8 +54,9 @@ void TestFecEncoder::reencodesCapturedStreams()
     QFETCH(int, ds);
     QFETCH(int, ps);
     QFETCH(int, index);
+    QFETCH(int, engine);
     const CapturedStream stream = capturedStreams()[static_cast<std::size_t>(index)];
-    Sender sender(ds, ps, 1500);
+    Sender sender(ds, ps, 1500, static_cast<kcp::GfEngine>(engine));
     std::vector<Sent> produced;
     for (const Bytes& packet : stream.packets)
     {
