@@ -1,5 +1,6 @@
 #pragma once
 
+#include "kcp/reed_solomon.h"
 #include "kcp/time.h"
 
 #include <cstddef>
@@ -10,6 +11,11 @@
 
 namespace kcp
 {
+
+namespace fec_detail
+{
+enum class GfKernel : std::uint8_t;
+}
 
 // FEC framing (kcp-go 5.6.1 fec.go, wire-compat.md section 2):
 //     data:   seqid u32le | 0x00f1 u16le | size u16le (= 2 + KCP bytes) | KCP segments
@@ -22,21 +28,23 @@ constexpr std::uint16_t FecTypeParity = 0x00f2;
 // Shards older than this are dropped by the decoder (kcp-go fecExpire).
 constexpr Millis FecShardExpiry = 60000;
 
-class ReedSolomon;
-
 // Whether a datagram body (after the crypto layer) is FEC-framed: bytes 4..5 read 0xf1 or 0xf2.
 // A bare KCP segment has its cmd (81..84) in byte 4, so the two cannot collide.
 bool isFecPacket(std::span<const std::uint8_t> body);
 
 // Sender side: one per session. Every KCP output buffer becomes one data shard immediately; after
-// every ds-th data shard, ps parity shards are produced.
+// every ds-th data shard, ps parity shards are produced. Parity is accumulated while the shards
+// are still in cache (ReedSolomon::encodeUpdate), two shards per pass: every other shard is
+// copied aside and folded in with the next, so the group is never stored or padded.
 class FecEncoder
 {
 public:
     // maxPacketSize: the largest FEC packet (header included) encode() will see. Throws
     // std::invalid_argument unless 1 <= ds, 1 <= ps, ds + ps <= 256 and
-    // FecHeaderSize <= maxPacketSize <= FecShardOffset + 65535.
-    FecEncoder(int dataShards, int parityShards, std::size_t maxPacketSize);
+    // FecHeaderSize <= maxPacketSize <= FecShardOffset + 65535. engine: see GfEngine (the bytes
+    // are the same for every engine).
+    FecEncoder(int dataShards, int parityShards, std::size_t maxPacketSize,
+               GfEngine engine = GfEngine::Best);
     ~FecEncoder();
 
     // packet points at FecHeaderSize free bytes followed by kcpLength bytes of KCP segments.
@@ -63,18 +71,26 @@ public:
     void setNextSeqid(std::uint32_t groupStart);
 
 private:
+    void startGroup();
+
     int m_dataShards;
     int m_parityShards;
     std::uint32_t m_paws;
     std::uint32_t m_next = 0;
     std::size_t m_maxPacketSize;
     std::unique_ptr<ReedSolomon> m_codec;
-    std::vector<std::uint8_t> m_shardStore; // ds * maxPacketSize, shard bytes from offset 6
-    std::vector<std::size_t> m_shardLengths;
-    std::vector<const std::uint8_t*> m_dataPointers;
+    fec_detail::GfKernel m_kernel;
+    // ps parity accumulators of maxPacketSize - 6 bytes, then the pending shard, each 64-byte
+    // aligned. Only [0, m_accumulated) of each accumulator holds this group's parity so far;
+    // bytes above are stale.
+    std::vector<std::uint8_t> m_parityStore;
     std::vector<std::uint8_t*> m_parityPointers;
+    std::uint8_t* m_pending = nullptr; // a data shard waiting to be paired with the next
+    std::size_t m_pendingLength = 0;   // 0: none waiting (a shard is at least 2 bytes)
+    int m_pendingIndex = 0;
     int m_filled = 0;
-    std::size_t m_maxShardLength = 0;
+    std::size_t m_accumulated = 0;    // longest shard folded into the accumulators
+    std::size_t m_maxShardLength = 0; // longest shard of the group so far
 };
 
 struct FecDecoderCounters
@@ -118,7 +134,8 @@ public:
     static constexpr std::uint64_t GeometryQuarantineSlots = 1 << 16;
 
     // Same argument rules as FecEncoder (throws std::invalid_argument).
-    FecDecoder(int dataShards, int parityShards, std::size_t maxPacketSize);
+    FecDecoder(int dataShards, int parityShards, std::size_t maxPacketSize,
+               GfEngine engine = GfEngine::Best);
     ~FecDecoder();
 
     struct Result

@@ -3,29 +3,32 @@
 namespace kcp::fec_detail
 {
 
-DecodeTableCache::DecodeTableCache(std::size_t capacity, std::size_t tableBytes)
-    : m_tableBytes(tableBytes)
+DecodeTableCache::DecodeTableCache(std::size_t capacity, std::size_t tableWords)
+    : m_tableWords(tableWords)
     , m_keys(capacity)
     , m_lastUse(capacity, 0)
-    , m_tables(capacity * tableBytes)
+    , m_tables(capacity * tableWords)
 {
 }
 
-std::uint8_t* DecodeTableCache::find(const ShardMask& key)
+std::uint64_t* DecodeTableCache::find(const ShardMask& key)
 {
     // Linear scan: at most a few dozen 32-byte keys, far cheaper than one inversion.
     for (std::size_t i = 0; i < m_keys.size(); ++i)
     {
-        if (m_lastUse[i] != 0 && m_keys[i] == key)
+        // Word by word: std::array's operator== became a memcmp call here.
+        const ShardMask& k = m_keys[i];
+        if (m_lastUse[i] != 0 && k[0] == key[0] && k[1] == key[1] && k[2] == key[2] &&
+            k[3] == key[3])
         {
             m_lastUse[i] = ++m_clock;
-            return m_tables.data() + i * m_tableBytes;
+            return m_tables.data() + i * m_tableWords;
         }
     }
     return nullptr;
 }
 
-std::uint8_t* DecodeTableCache::insert(const ShardMask& key)
+std::uint64_t* DecodeTableCache::insert(const ShardMask& key)
 {
     std::size_t victim = 0;
     for (std::size_t i = 1; i < m_keys.size(); ++i)
@@ -35,7 +38,7 @@ std::uint8_t* DecodeTableCache::insert(const ShardMask& key)
     }
     m_keys[victim] = key;
     m_lastUse[victim] = ++m_clock;
-    return m_tables.data() + victim * m_tableBytes;
+    return m_tables.data() + victim * m_tableWords;
 }
 
 } // namespace kcp::fec_detail

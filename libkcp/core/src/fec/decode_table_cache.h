@@ -1,6 +1,7 @@
 #pragma once
 
-// Decode tables (ISA-L ec_init_tables output) keyed by which shard rows a reconstruction used.
+// Decode tables keyed by which shard rows a reconstruction used: GFNI affine matrices (one word
+// per coefficient) or ISA-L ec_init_tables output (32 bytes per coefficient, viewed as bytes).
 // Inverting a ds x ds matrix costs about ten group encodes, while a lossy link repeats the same
 // few loss patterns, so a small LRU set of tables removes nearly all inversions. All storage is
 // allocated up front: a lookup or insert never touches the heap.
@@ -24,21 +25,22 @@ inline void setShardBit(ShardMask& mask, int index)
 class DecodeTableCache
 {
 public:
-    // tableBytes: size of one entry (32 * ds * ps covers any number of missing data shards).
-    DecodeTableCache(std::size_t capacity, std::size_t tableBytes);
+    // tableWords: size of one entry in 64-bit words (enough for ds * ps coefficients covers any
+    // number of missing data shards).
+    DecodeTableCache(std::size_t capacity, std::size_t tableWords);
 
     // The cached tables for key, or nullptr. A hit makes the entry most recently used.
-    std::uint8_t* find(const ShardMask& key);
+    std::uint64_t* find(const ShardMask& key);
     // Claims the least recently used entry for key and returns its table storage to fill.
-    std::uint8_t* insert(const ShardMask& key);
+    std::uint64_t* insert(const ShardMask& key);
 
     std::size_t capacity() const { return m_keys.size(); }
 
 private:
-    std::size_t m_tableBytes;
+    std::size_t m_tableWords;
     std::vector<ShardMask> m_keys;
     std::vector<std::uint64_t> m_lastUse; // 0: empty
-    std::vector<std::uint8_t> m_tables;
+    std::vector<std::uint64_t> m_tables;
     std::uint64_t m_clock = 0;
 };
 

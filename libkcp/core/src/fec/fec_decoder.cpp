@@ -4,6 +4,7 @@
 #include "fec_wire.h"
 #include "path_loss.h"
 
+#include <bit>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
@@ -26,7 +27,8 @@ struct Entry
     std::uint64_t slot; // unwrapped seqid
     Millis arrival;     // for the 60 s expiry
     std::uint16_t buffer;
-    std::uint16_t length; // size field for data (2 + KCP bytes), packet length - 6 for parity
+    std::uint16_t length;   // size field for data (2 + KCP bytes), packet length - 6 for parity
+    std::uint16_t position; // slot % n
     bool data;
 };
 
@@ -34,68 +36,76 @@ struct Entry
 
 struct FecDecoder::Impl
 {
-    Impl(int ds, int ps, std::size_t maxPacketSize);
+    Impl(int ds, int ps, std::size_t maxPacketSize, GfEngine engine);
 
+    // The per-packet path is declared inline so that it is inlined into input(): the library is
+    // built -fPIC, where GCC does not inline calls to interposable (non-inline) functions.
     FecDecoder::Result input(std::span<const std::uint8_t> packet, Millis now);
-    void keep(std::uint32_t seqid, bool data, const std::uint8_t* shard, std::size_t length,
-              Millis now);
-    void store(std::uint64_t slot, bool data, const std::uint8_t* shard, std::size_t length,
-               Millis now);
+    inline void keep(std::uint32_t seqid, bool data, const std::uint8_t* shard, std::size_t length,
+                     Millis now);
+    inline void store(const PathLossTracker::Observation& seen, bool data,
+                      const std::uint8_t* shard, std::size_t length, Millis now);
     void recover(std::size_t first, std::size_t count);
     void onGeometryMismatch();
-    bool quarantined();
-    void freeRange(std::size_t first, std::size_t count);
-    void expire(Millis now);
+    inline bool quarantined();
+    inline void freeRange(std::size_t first, std::size_t count);
+    inline void expire(Millis now);
     std::uint8_t* bufferData(std::uint16_t buffer)
     {
-        return pool.data() + static_cast<std::size_t>(buffer) * shardCapacity;
+        return poolBase + static_cast<std::size_t>(buffer) * bufferStride;
     }
-    bool groupDone(std::uint64_t group) const
-    {
-        return doneGroups[group % doneGroups.size()] == group;
-    }
-    void markGroupDone(std::uint64_t group) { doneGroups[group % doneGroups.size()] = group; }
+    bool groupDone(std::uint64_t group) const { return doneGroups[group & doneMask] == group; }
+    void markGroupDone(std::uint64_t group) { doneGroups[group & doneMask] = group; }
 
     int dataShards;
     int parityShards;
     int groupSize;
     std::uint32_t paws;
     std::size_t shardCapacity; // maxPacketSize - 6
+    std::size_t bufferStride;  // shardCapacity rounded up to whole cache lines
     std::size_t rxLimit;
     ReedSolomon codec;
     PathLossTracker tracker;
     FecDecoderCounters counters;
 
-    std::vector<std::uint8_t> pool; // rxLimit + 1 buffers: the queue holds one extra until trimmed
+    // rxLimit + 1 buffers (the queue holds one extra until trimmed), then ps recovery buffers.
+    std::vector<std::uint8_t> pool;
+    std::uint8_t* poolBase; // pool's first cache-line boundary
     std::vector<std::uint16_t> freeBuffers;
     std::vector<Entry> queue; // ordered by slot, at most rxLimit + 1 (capacity reserved)
 
-    std::vector<std::uint8_t> recoveryStore; // ps buffers: at most ps data shards are missing
+    std::uint8_t* recoveryBase; // ps buffers: at most ps data shards are missing
     std::vector<std::span<const std::uint8_t>> recovered;
     std::vector<std::uint8_t*> shardPointers;
     std::unique_ptr<bool[]> present;
 
-    // Groups (slot / n) completed or recovered recently, so late shards do not re-open them.
+    // Groups (slot / n) completed or recovered recently, so late shards do not re-open them. A
+    // power-of-two ring covering the path-loss window, indexed by group & doneMask.
     std::vector<std::uint64_t> doneGroups;
+    std::uint64_t doneMask;
 
     bool mismatchSeen = false;
     std::uint64_t quarantineEnd = 0;
 };
 
-FecDecoder::Impl::Impl(int ds, int ps, std::size_t maxPacketSize)
+FecDecoder::Impl::Impl(int ds, int ps, std::size_t maxPacketSize, GfEngine engine)
     : dataShards(ds)
     , parityShards(ps)
     , groupSize(ds + ps)
     , paws(computePaws(ds + ps))
     , shardCapacity(maxPacketSize - FecShardOffset)
+    , bufferStride(alignUp(shardCapacity, VectorAlign))
     , rxLimit(static_cast<std::size_t>(RxFecMulti * (ds + ps)))
-    , codec(ds, ps)
+    , codec(ds, ps, engine)
     , tracker(ds, ps, paws)
-    , pool((rxLimit + 1) * shardCapacity)
-    , recoveryStore(static_cast<std::size_t>(ps) * shardCapacity)
+    , pool((rxLimit + 1 + static_cast<std::size_t>(ps)) * bufferStride + VectorAlign)
+    , poolBase(alignUp(pool.data()))
+    , recoveryBase(poolBase + (rxLimit + 1) * bufferStride)
     , shardPointers(static_cast<std::size_t>(ds + ps))
     , present(std::make_unique<bool[]>(static_cast<std::size_t>(ds + ps)))
-    , doneGroups(tracker.window() / static_cast<std::uint64_t>(ds + ps) + 2, ~std::uint64_t{0})
+    , doneGroups(std::bit_ceil(tracker.window() / static_cast<std::uint64_t>(ds + ps) + 2),
+                 ~std::uint64_t{0})
+    , doneMask(doneGroups.size() - 1)
 {
     freeBuffers.reserve(rxLimit + 1);
     for (std::size_t i = rxLimit + 1; i-- > 0;)
@@ -162,9 +172,9 @@ void FecDecoder::Impl::keep(std::uint32_t seqid, bool data, const std::uint8_t* 
         ++counters.late;
         return;
     }
-    // Groups are aligned to multiples of n: position < ds <=> data (wire-compat.md 2.2).
-    const bool dataPosition =
-        static_cast<int>(seqid % static_cast<std::uint32_t>(groupSize)) < dataShards;
+    // Groups are aligned to multiples of n: position < ds <=> data (wire-compat.md 2.2). The
+    // slot's position is the seqid's, as paws is a multiple of n.
+    const bool dataPosition = static_cast<int>(seen.position) < dataShards;
     if (dataPosition != data)
     {
         onGeometryMismatch();
@@ -172,19 +182,20 @@ void FecDecoder::Impl::keep(std::uint32_t seqid, bool data, const std::uint8_t* 
     }
     if (quarantined())
         return;
-    if (groupDone(seen.slot / static_cast<std::uint64_t>(groupSize)))
+    if (groupDone(seen.group))
         return;
     if (length > shardCapacity)
     {
         ++counters.oversized;
         return;
     }
-    store(seen.slot, data, shard, length, now);
+    store(seen, data, shard, length, now);
 }
 
-void FecDecoder::Impl::store(std::uint64_t slot, bool data, const std::uint8_t* shard,
-                             std::size_t length, Millis now)
+void FecDecoder::Impl::store(const PathLossTracker::Observation& seen, bool data,
+                             const std::uint8_t* shard, std::size_t length, Millis now)
 {
+    const std::uint64_t slot = seen.slot;
     // Ordered insertion, scanning from the back: shards mostly arrive in order.
     std::size_t index = queue.size();
     while (index > 0 && queue[index - 1].slot > slot)
@@ -192,17 +203,27 @@ void FecDecoder::Impl::store(std::uint64_t slot, bool data, const std::uint8_t* 
     const std::uint16_t buffer = freeBuffers.back();
     freeBuffers.pop_back();
     std::memcpy(bufferData(buffer), shard, length);
-    queue.insert(queue.begin() + static_cast<std::ptrdiff_t>(index),
-                 Entry{slot, now, buffer, static_cast<std::uint16_t>(length), data});
+    const Entry entry{slot,
+                      now,
+                      buffer,
+                      static_cast<std::uint16_t>(length),
+                      static_cast<std::uint16_t>(seen.position),
+                      data};
+    if (index == queue.size())
+        queue.push_back(entry); // capacity reserved: never allocates
+    else
+        queue.insert(queue.begin() + static_cast<std::ptrdiff_t>(index), entry);
 
-    // The group's shards are contiguous in the ordered queue around the new one.
+    // The group's shards are contiguous in the ordered queue around the new one: slots
+    // [groupStart, groupStart + n), tested with one unsigned compare (no division per entry).
     const std::uint64_t n = static_cast<std::uint64_t>(groupSize);
-    const std::uint64_t group = slot / n;
+    const std::uint64_t group = seen.group;
+    const std::uint64_t groupStart = slot - seen.position;
     std::size_t first = index;
-    while (first > 0 && queue[first - 1].slot / n == group)
+    while (first > 0 && queue[first - 1].slot - groupStart < n)
         --first;
     std::size_t last = index + 1;
-    while (last < queue.size() && queue[last].slot / n == group)
+    while (last < queue.size() && queue[last].slot - groupStart < n)
         ++last;
     const std::size_t count = last - first;
     int dataCount = 0;
@@ -244,7 +265,7 @@ void FecDecoder::Impl::recover(std::size_t first, std::size_t count)
     for (std::size_t i = first; i < first + count; ++i)
     {
         const Entry& entry = queue[i];
-        const int position = static_cast<int>(entry.slot % static_cast<std::uint64_t>(n));
+        const int position = entry.position;
         // Every kept shard was checked on arrival; re-check so that nothing upstream of this
         // line can ever make us decode a group with the wrong geometry.
         if ((position < dataShards) != entry.data)
@@ -260,7 +281,7 @@ void FecDecoder::Impl::recover(std::size_t first, std::size_t count)
     for (std::size_t i = first; i < first + count; ++i)
     {
         const Entry& entry = queue[i];
-        const int position = static_cast<int>(entry.slot % static_cast<std::uint64_t>(n));
+        const int position = entry.position;
         std::uint8_t* bytes = bufferData(entry.buffer);
         std::memset(bytes + entry.length, 0, maxLength - entry.length);
         shardPointers[position] = bytes;
@@ -270,7 +291,7 @@ void FecDecoder::Impl::recover(std::size_t first, std::size_t count)
     for (int position = 0; position < dataShards; ++position)
     {
         if (!present[position])
-            shardPointers[position] = recoveryStore.data() + missing++ * shardCapacity;
+            shardPointers[position] = recoveryBase + missing++ * bufferStride;
     }
 
     if (codec.reconstructData(shardPointers.data(), present.get(), maxLength))
@@ -332,7 +353,7 @@ void FecDecoder::Impl::expire(Millis now)
         freeRange(0, expired);
 }
 
-FecDecoder::FecDecoder(int dataShards, int parityShards, std::size_t maxPacketSize)
+FecDecoder::FecDecoder(int dataShards, int parityShards, std::size_t maxPacketSize, GfEngine engine)
 {
     if (dataShards < 1 || parityShards < 1 || dataShards + parityShards > 256)
     {
@@ -343,7 +364,7 @@ FecDecoder::FecDecoder(int dataShards, int parityShards, std::size_t maxPacketSi
     if (maxPacketSize < FecHeaderSize || maxPacketSize > FecShardOffset + 0xffff)
         throw std::invalid_argument("FEC max packet size out of range: " +
                                     std::to_string(maxPacketSize));
-    m_impl = std::make_unique<Impl>(dataShards, parityShards, maxPacketSize);
+    m_impl = std::make_unique<Impl>(dataShards, parityShards, maxPacketSize, engine);
 }
 
 FecDecoder::~FecDecoder() = default;

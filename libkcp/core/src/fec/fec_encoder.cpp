@@ -2,7 +2,9 @@
 #include "kcp/reed_solomon.h"
 
 #include "fec_wire.h"
+#include "gf_kernels.h"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -39,20 +41,22 @@ std::size_t checkedPacketSize(std::size_t maxPacketSize)
 
 } // namespace
 
-FecEncoder::FecEncoder(int dataShards, int parityShards, std::size_t maxPacketSize)
+FecEncoder::FecEncoder(int dataShards, int parityShards, std::size_t maxPacketSize, GfEngine engine)
     : m_dataShards(checkedShards(dataShards, parityShards))
     , m_parityShards(parityShards)
     , m_paws(computePaws(dataShards + parityShards))
     , m_maxPacketSize(checkedPacketSize(maxPacketSize))
-    , m_codec(std::make_unique<ReedSolomon>(dataShards, parityShards))
-    , m_shardStore(static_cast<std::size_t>(dataShards) * (maxPacketSize - FecShardOffset))
-    , m_shardLengths(static_cast<std::size_t>(dataShards), 0)
-    , m_dataPointers(static_cast<std::size_t>(dataShards))
+    , m_codec(std::make_unique<ReedSolomon>(dataShards, parityShards, engine))
+    , m_kernel(chooseKernel(engine))
     , m_parityPointers(static_cast<std::size_t>(parityShards))
 {
-    const std::size_t stride = m_maxPacketSize - FecShardOffset;
-    for (int i = 0; i < m_dataShards; ++i)
-        m_dataPointers[i] = m_shardStore.data() + i * stride;
+    // Each buffer starts on a cache line: the kernels stream them in 64-byte vectors.
+    const std::size_t stride = alignUp(m_maxPacketSize - FecShardOffset, VectorAlign);
+    m_parityStore.resize(static_cast<std::size_t>(parityShards + 1) * stride + VectorAlign);
+    std::uint8_t* base = alignUp(m_parityStore.data());
+    for (int p = 0; p < m_parityShards; ++p)
+        m_parityPointers[p] = base + p * stride;
+    m_pending = base + static_cast<std::size_t>(parityShards) * stride;
 }
 
 FecEncoder::~FecEncoder() = default;
@@ -68,8 +72,7 @@ bool FecEncoder::encode(std::uint8_t* packet, std::size_t kcpLength)
         // Parity of the previous group was never emitted: keep its seqids reserved so that
         // seqid % n still tells the receiver data from parity.
         m_next = static_cast<std::uint32_t>((std::uint64_t{m_next} + m_parityShards) % m_paws);
-        m_filled = 0;
-        m_maxShardLength = 0;
+        startGroup();
     }
 
     // seqid u32le | 0x00f1 u16le | size u16le = 2 + kcpLength (the size counts itself)
@@ -81,14 +84,44 @@ bool FecEncoder::encode(std::uint8_t* packet, std::size_t kcpLength)
     // multiple of n, so only the last parity shard wraps (kcp-go markData/markParity).
     ++m_next;
 
-    const std::size_t stride = m_maxPacketSize - FecShardOffset;
-    std::uint8_t* shard = m_shardStore.data() + m_filled * stride;
-    std::memcpy(shard, packet + FecShardOffset, shardLength);
-    m_shardLengths[m_filled] = shardLength;
+    // The code runs over shards zero-padded to the group's longest. Padding contributes nothing,
+    // so each shard is added over its own length only; accumulator bytes at and above the longest
+    // length folded in so far hold no contribution yet and are written rather than added to.
+    // Shards go in pairs (one pass over the accumulators per two shards): the first of a pair is
+    // copied aside, since the caller's buffer is sealed in place before the next encode().
+    const std::uint8_t* shard = packet + FecShardOffset;
+    if (m_pendingLength != 0)
+    {
+        const ReedSolomon::DataShard pair[2] = {{m_pendingIndex, m_pending, m_pendingLength},
+                                                {m_filled, shard, shardLength}};
+        m_codec->encodeUpdate(pair, m_parityPointers.data(), m_accumulated);
+        m_accumulated = std::max({m_accumulated, m_pendingLength, shardLength});
+        m_pendingLength = 0;
+    }
+    else if (m_filled + 1 < m_dataShards)
+    {
+        copyRegion(m_kernel, m_pending, shard, shardLength);
+        m_pendingIndex = m_filled;
+        m_pendingLength = shardLength;
+    }
+    else
+    {
+        // The group's last shard with nothing to pair it with (odd ds).
+        m_codec->encodeUpdate(m_filled, shard, shardLength, m_parityPointers.data(), m_accumulated);
+        m_accumulated = std::max(m_accumulated, shardLength);
+    }
     if (shardLength > m_maxShardLength)
         m_maxShardLength = shardLength;
     ++m_filled;
     return m_filled == m_dataShards;
+}
+
+void FecEncoder::startGroup()
+{
+    m_filled = 0;
+    m_pendingLength = 0;
+    m_accumulated = 0;
+    m_maxShardLength = 0;
 }
 
 std::size_t FecEncoder::emitParity(std::uint8_t* const* out)
@@ -96,29 +129,19 @@ std::size_t FecEncoder::emitParity(std::uint8_t* const* out)
     if (m_filled != m_dataShards)
         return 0;
 
-    // The code runs over equal-length shards: right-pad each with zeros to the longest. Only the
-    // computation sees the padding; the data packets already left unpadded.
-    const std::size_t stride = m_maxPacketSize - FecShardOffset;
-    for (int i = 0; i < m_dataShards; ++i)
-    {
-        std::uint8_t* shard = m_shardStore.data() + i * stride;
-        std::memset(shard + m_shardLengths[i], 0, m_maxShardLength - m_shardLengths[i]);
-    }
-    for (int p = 0; p < m_parityShards; ++p)
-        m_parityPointers[p] = out[p] + FecShardOffset;
-    m_codec->encode(m_dataPointers.data(), m_parityPointers.data(), m_maxShardLength);
-
     // seqid u32le | 0x00f2 u16le | parity; the seqid wraps to 0 at paws after the last parity.
     for (int p = 0; p < m_parityShards; ++p)
     {
         writeU32(out[p], m_next);
         writeU16(out[p] + 4, FecTypeParity);
-        m_next = (m_next + 1) % m_paws;
+        // libc here: into the misaligned offset 6, its memmove beats the plain vector loop.
+        std::memcpy(out[p] + FecShardOffset, m_parityPointers[p], m_maxShardLength);
+        if (++m_next == m_paws)
+            m_next = 0;
     }
 
     const std::size_t length = FecShardOffset + m_maxShardLength;
-    m_filled = 0;
-    m_maxShardLength = 0;
+    startGroup();
     return length;
 }
 
@@ -128,8 +151,7 @@ void FecEncoder::setNextSeqid(std::uint32_t groupStart)
     if (groupStart % n != 0 || groupStart >= m_paws)
         throw std::invalid_argument("FEC seqid must start a group below paws");
     m_next = groupStart;
-    m_filled = 0;
-    m_maxShardLength = 0;
+    startGroup();
 }
 
 } // namespace kcp

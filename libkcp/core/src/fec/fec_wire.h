@@ -34,6 +34,21 @@ inline void writeU32(std::uint8_t* p, std::uint32_t v)
     p[3] = static_cast<std::uint8_t>(v >> 24);
 }
 
+// Shard buffers start on cache lines: the GF kernels stream them in 64-byte vectors.
+constexpr std::size_t VectorAlign = 64;
+
+constexpr std::size_t alignUp(std::size_t n, std::size_t alignment)
+{
+    return (n + alignment - 1) / alignment * alignment;
+}
+
+// The first VectorAlign-aligned byte at or after p (p's buffer has VectorAlign - 1 spare bytes).
+inline std::uint8_t* alignUp(std::uint8_t* p)
+{
+    const auto address = reinterpret_cast<std::uintptr_t>(p);
+    return p + (alignUp(address, VectorAlign) - address);
+}
+
 // kcp-go "paws" (protect against wrapped sequence numbers): the largest multiple of the group
 // size n that fits in a u32. Seqids live in [0, paws), so groups never straddle the wrap and
 // seqid % n stays the shard's position in its group across it.

@@ -28,7 +28,9 @@ public:
     struct Observation
     {
         Arrival arrival;
-        std::uint64_t slot; // unwrapped seqid; meaningful for New
+        std::uint64_t slot;     // unwrapped seqid; meaningful for New
+        std::uint64_t group;    // slot / n, for New
+        std::uint32_t position; // slot % n (= seqid % n), for New
     };
 
     // Ring capacity in slots; the window must not exceed it.
@@ -45,19 +47,39 @@ public:
     std::uint64_t window() const { return m_window; }
 
 private:
-    void advance(std::uint64_t newEnd, FecDecoderCounters& counters);
+    // Slot slot's group and position, stepping from the highest slot's when they are near (the
+    // common case: a 64-bit division costs more than the rest of observe()).
+    inline void locate(std::uint64_t slot, Observation& seen) const;
+    inline void advance(std::uint64_t newEnd, FecDecoderCounters& counters);
     // Number of data positions among slots [0, slot).
     std::uint64_t dataSlotsBelow(std::uint64_t slot) const;
-    bool received(std::uint64_t slot) const;
-    void setReceived(std::uint64_t slot, bool value);
+    // Defined here (inline) so they are inlined: the library is built -fPIC, where GCC does not
+    // inline calls to out-of-line functions that could be interposed.
+    bool received(std::uint64_t slot) const
+    {
+        const std::uint64_t bit = slot % RingSlots;
+        return (m_bits[bit / 64] >> (bit % 64) & 1) != 0;
+    }
+    void setReceived(std::uint64_t slot, bool value)
+    {
+        const std::uint64_t bit = slot % RingSlots;
+        const std::uint64_t mask = std::uint64_t{1} << (bit % 64);
+        if (value)
+            m_bits[bit / 64] |= mask;
+        else
+            m_bits[bit / 64] &= ~mask;
+    }
 
     std::uint64_t m_dataShards;
     std::uint64_t m_groupSize;
     std::uint32_t m_paws;
     std::uint64_t m_window;
     bool m_started = false;
-    std::uint64_t m_end = 0;    // one past the highest slot seen
-    std::uint64_t m_judged = 0; // slots below this are already counted received or lost
+    std::uint64_t m_end = 0;             // one past the highest slot seen
+    std::uint32_t m_highest = 0;         // seqid of slot m_end - 1
+    std::uint64_t m_highestGroup = 0;    // (m_end - 1) / n
+    std::uint32_t m_highestPosition = 0; // (m_end - 1) % n
+    std::uint64_t m_judged = 0;          // slots below this are already counted received or lost
     std::array<std::uint64_t, RingSlots / 64> m_bits{};
 };
 

@@ -1,11 +1,13 @@
 #include "kcp/reed_solomon.h"
 
 #include "decode_table_cache.h"
+#include "gf_kernels.h"
 #include "gf_matrix.h"
 
 #include <isa-l/erasure_code.h>
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -15,23 +17,32 @@ namespace kcp
 namespace
 {
 
-// Memory budget for cached decode tables: 32 * ds * ps bytes each (960 B for 10/3), so (10,3)
-// keeps 64 loss patterns and a huge (128,128) code still keeps 4.
+// Memory budget for cached decode tables: ds * ps coefficients each, a 64-bit GFNI matrix or 32
+// bytes of ISA-L tables per coefficient (240 B or 960 B for 10/3), so (10,3) keeps 64 loss
+// patterns and a huge (128,128) code with ISA-L still keeps 4.
 constexpr std::size_t DecodeCacheBudget = 1 << 20;
 constexpr std::size_t DecodeCacheMin = 4;
 constexpr std::size_t DecodeCacheMax = 64;
+
+// 64-bit words per coefficient in the kernel's tables.
+std::size_t wordsPerCoefficient(fec_detail::GfKernel kernel)
+{
+    return kernel == fec_detail::GfKernel::Isal ? 4 : 1;
+}
 
 } // namespace
 
 struct ReedSolomon::Impl
 {
-    Impl(int ds, int ps)
+    Impl(int ds, int ps, GfEngine engine)
         : dataShards(ds)
         , parityShards(ps)
+        , kernel(fec_detail::chooseKernel(engine))
         , matrix(fec_detail::buildEncodingMatrix(ds, ps))
-        , encodeTables(static_cast<std::size_t>(32 * ds * ps))
-        , cache(std::clamp(DecodeCacheBudget / (32u * ds * ps), DecodeCacheMin, DecodeCacheMax),
-                static_cast<std::size_t>(32 * ds * ps))
+        , cache(std::clamp(DecodeCacheBudget / (8 * wordsPerCoefficient(kernel) *
+                                                static_cast<std::size_t>(ds * ps)),
+                           DecodeCacheMin, DecodeCacheMax),
+                wordsPerCoefficient(kernel) * static_cast<std::size_t>(ds * ps))
         , subMatrix(static_cast<std::size_t>(std::min(ds, ps) * std::min(ds, ps)))
         , inverse(static_cast<std::size_t>(std::min(ds, ps) * std::min(ds, ps)))
         , decodeRows(static_cast<std::size_t>(ps * ds))
@@ -45,17 +56,29 @@ struct ReedSolomon::Impl
             const auto* row = matrix.data() + (ds + p) * ds;
             parityRows.emplace_back(row, row + ds);
         }
-        // ec_init_tables reads the ps parity rows as one ps x ds block: exactly E's tail.
-        ec_init_tables(ds, ps, matrix.data() + ds * ds, encodeTables.data());
+        const std::uint8_t* parityBlock = matrix.data() + ds * ds; // ps x ds, E's tail
+        if (kernel == fec_detail::GfKernel::Isal)
+        {
+            encodeTables.resize(static_cast<std::size_t>(32 * ds * ps));
+            ec_init_tables(ds, ps, const_cast<std::uint8_t*>(parityBlock), encodeTables.data());
+        }
+        else
+        {
+            encodeMatrices.resize(static_cast<std::size_t>(ds * ps));
+            for (std::size_t i = 0; i < encodeMatrices.size(); ++i)
+                encodeMatrices[i] = fec_detail::gfAffineMatrix(parityBlock[i]);
+        }
     }
 
     bool buildDecodeRows(int missing);
 
     int dataShards;
     int parityShards;
+    fec_detail::GfKernel kernel;
     std::vector<std::uint8_t> matrix; // (ds + ps) x ds encoding matrix E
     std::vector<std::vector<std::uint8_t>> parityRows;
-    std::vector<std::uint8_t> encodeTables;
+    std::vector<std::uint8_t> encodeTables;    // ISA-L: ec_init_tables of the parity rows
+    std::vector<std::uint64_t> encodeMatrices; // GFNI: ps x ds affine matrices
     fec_detail::DecodeTableCache cache;
     std::uint64_t tableBuilds = 0;
 
@@ -64,7 +87,7 @@ struct ReedSolomon::Impl
     std::vector<std::uint8_t> subMatrix;
     std::vector<std::uint8_t> inverse;
     std::vector<std::uint8_t> decodeRows;
-    std::vector<std::uint8_t*> sources;
+    std::vector<const std::uint8_t*> sources;
     std::vector<std::uint8_t*> targets;
     std::vector<int> chosenRows;
     std::vector<int> missingData;
@@ -109,6 +132,11 @@ bool ReedSolomon::Impl::buildDecodeRows(int missing)
 }
 
 ReedSolomon::ReedSolomon(int dataShards, int parityShards)
+    : ReedSolomon(dataShards, parityShards, GfEngine::Best)
+{
+}
+
+ReedSolomon::ReedSolomon(int dataShards, int parityShards, GfEngine engine)
 {
     if (dataShards < 1 || parityShards < 1 || dataShards + parityShards > 256)
     {
@@ -117,7 +145,7 @@ ReedSolomon::ReedSolomon(int dataShards, int parityShards)
                                     std::to_string(dataShards) + "/" +
                                     std::to_string(parityShards));
     }
-    m_impl = std::make_unique<Impl>(dataShards, parityShards);
+    m_impl = std::make_unique<Impl>(dataShards, parityShards, engine);
 }
 
 ReedSolomon::~ReedSolomon() = default;
@@ -137,6 +165,11 @@ const std::vector<std::vector<std::uint8_t>>& ReedSolomon::parityRows() const
     return m_impl->parityRows;
 }
 
+std::string_view ReedSolomon::implementation() const
+{
+    return fec_detail::kernelName(m_impl->kernel);
+}
+
 std::uint64_t ReedSolomon::decodeTableBuilds() const
 {
     return m_impl->tableBuilds;
@@ -145,12 +178,78 @@ std::uint64_t ReedSolomon::decodeTableBuilds() const
 void ReedSolomon::encode(const std::uint8_t* const* data, std::uint8_t* const* parity,
                          std::size_t shardLength)
 {
+    Impl& d = *m_impl;
     if (shardLength == 0)
         return;
+    if (d.kernel != fec_detail::GfKernel::Isal)
+    {
+        fec_detail::gfniDotProduct(d.kernel, shardLength, d.dataShards, d.parityShards,
+                                   d.encodeMatrices.data(), data, parity);
+        return;
+    }
     // ISA-L takes non-const pointer arrays but only reads the sources.
-    ec_encode_data(static_cast<int>(shardLength), m_impl->dataShards, m_impl->parityShards,
-                   m_impl->encodeTables.data(), const_cast<std::uint8_t**>(data),
+    ec_encode_data(static_cast<int>(shardLength), d.dataShards, d.parityShards,
+                   d.encodeTables.data(), const_cast<std::uint8_t**>(data),
                    const_cast<std::uint8_t**>(parity));
+    fec_detail::clearUpperVectorState();
+}
+
+void ReedSolomon::encodeUpdate(int dataIndex, const std::uint8_t* data, std::size_t length,
+                               std::uint8_t* const* parity, std::size_t accumulated)
+{
+    Impl& d = *m_impl;
+    if (dataIndex < 0 || dataIndex >= d.dataShards)
+        throw std::out_of_range("Reed-Solomon data shard index out of range: " +
+                                std::to_string(dataIndex));
+    if (length == 0)
+        return;
+    if (d.kernel != fec_detail::GfKernel::Isal)
+    {
+        // Column dataIndex of the ps x ds matrix block: stride ds.
+        fec_detail::gfniMulAccumulate(d.kernel, length, accumulated, d.parityShards,
+                                      d.encodeMatrices.data() + dataIndex,
+                                      static_cast<std::size_t>(d.dataShards), data, parity);
+        return;
+    }
+    // ISA-L only accumulates: zero what has not been accumulated yet first.
+    if (accumulated < length)
+        for (int p = 0; p < d.parityShards; ++p)
+            std::memset(parity[p] + accumulated, 0, length - accumulated);
+    ec_encode_data_update(static_cast<int>(length), d.dataShards, d.parityShards, dataIndex,
+                          d.encodeTables.data(), const_cast<std::uint8_t*>(data),
+                          const_cast<std::uint8_t**>(parity));
+    fec_detail::clearUpperVectorState();
+}
+
+void ReedSolomon::encodeUpdate(std::span<const DataShard> shards, std::uint8_t* const* parity,
+                               std::size_t accumulated)
+{
+    Impl& d = *m_impl;
+    for (const DataShard& shard : shards)
+        if (shard.index < 0 || shard.index >= d.dataShards)
+            throw std::out_of_range("Reed-Solomon data shard index out of range: " +
+                                    std::to_string(shard.index));
+    std::size_t i = 0;
+    if (d.kernel != fec_detail::GfKernel::Isal)
+    {
+        for (; i + 1 < shards.size(); i += 2)
+        {
+            const DataShard& a = shards[i];
+            const DataShard& b = shards[i + 1];
+            if (a.length == 0 || b.length == 0)
+                break; // rare: leave it to the one-shard path, which skips empty shards
+            fec_detail::gfniMulAccumulatePair(
+                d.kernel, a.length, b.length, accumulated, d.parityShards,
+                d.encodeMatrices.data() + a.index, d.encodeMatrices.data() + b.index,
+                static_cast<std::size_t>(d.dataShards), a.data, b.data, parity);
+            accumulated = std::max({accumulated, a.length, b.length});
+        }
+    }
+    for (; i < shards.size(); ++i)
+    {
+        encodeUpdate(shards[i].index, shards[i].data, shards[i].length, parity, accumulated);
+        accumulated = std::max(accumulated, shards[i].length);
+    }
 }
 
 bool ReedSolomon::reconstructData(std::uint8_t* const* shards, const bool* present,
@@ -182,13 +281,23 @@ bool ReedSolomon::reconstructData(std::uint8_t* const* shards, const bool* prese
     if (missing == 0 || shardLength == 0)
         return true;
 
-    std::uint8_t* tables = d.cache.find(key);
+    const bool isal = d.kernel == fec_detail::GfKernel::Isal;
+    std::uint64_t* tables = d.cache.find(key);
     if (tables == nullptr)
     {
         if (!d.buildDecodeRows(missing))
             return false; // cannot happen: any ds rows of E are independent
         tables = d.cache.insert(key);
-        ec_init_tables(ds, missing, d.decodeRows.data(), tables);
+        if (isal)
+        {
+            ec_init_tables(ds, missing, d.decodeRows.data(),
+                           reinterpret_cast<std::uint8_t*>(tables));
+        }
+        else
+        {
+            for (int i = 0; i < ds * missing; ++i)
+                tables[i] = fec_detail::gfAffineMatrix(d.decodeRows[i]);
+        }
         ++d.tableBuilds;
     }
 
@@ -196,9 +305,40 @@ bool ReedSolomon::reconstructData(std::uint8_t* const* shards, const bool* prese
         d.sources[r] = shards[d.chosenRows[r]];
     for (int m = 0; m < missing; ++m)
         d.targets[m] = shards[d.missingData[m]];
-    ec_encode_data(static_cast<int>(shardLength), ds, missing, tables, d.sources.data(),
-                   d.targets.data());
+    if (!isal)
+    {
+        fec_detail::gfniDotProduct(d.kernel, shardLength, ds, missing, tables, d.sources.data(),
+                                   d.targets.data());
+        return true;
+    }
+    ec_encode_data(static_cast<int>(shardLength), ds, missing,
+                   reinterpret_cast<std::uint8_t*>(tables),
+                   const_cast<std::uint8_t**>(d.sources.data()), d.targets.data());
+    fec_detail::clearUpperVectorState();
     return true;
+}
+
+void gfMultiplyRegion(GfEngine engine, std::uint8_t c, const std::uint8_t* in, std::uint8_t* out,
+                      std::size_t length, bool accumulate)
+{
+    if (length == 0)
+        return;
+    const fec_detail::GfKernel kernel = fec_detail::chooseKernel(engine);
+    if (kernel != fec_detail::GfKernel::Isal)
+    {
+        const std::uint64_t matrix = fec_detail::gfAffineMatrix(c);
+        fec_detail::gfniMulAccumulate(kernel, length, accumulate ? length : 0, 1, &matrix, 1, in,
+                                      &out);
+        return;
+    }
+    std::uint8_t tables[32];
+    ec_init_tables(1, 1, &c, tables);
+    auto* source = const_cast<std::uint8_t*>(in);
+    if (accumulate)
+        ec_encode_data_update(static_cast<int>(length), 1, 1, 0, tables, source, &out);
+    else
+        ec_encode_data(static_cast<int>(length), 1, 1, tables, &source, &out);
+    fec_detail::clearUpperVectorState();
 }
 
 } // namespace kcp
