@@ -121,6 +121,108 @@ private slots:
         QVERIFY(client.write(block) > 0);
     }
 
+    // A receiver that stops reading closes KCP's window (the sender's write() then takes 0);
+    // once it reads again everything flows, intact.
+    void readStallResumes_data() { nettest::addBackendRows(); }
+    void readStallResumes()
+    {
+        QFETCH(QString, backend);
+        KcpOptions o = nettest::fastOptions(backend);
+        o.readBufferSize = 64 * 1024;
+        o.session.rcvWnd = 64;
+        KcpServer server;
+        server.setOptions(nettest::serverOptions(o));
+        QVERIFY(server.listen(QHostAddress::LocalHost));
+        KcpSocket client;
+        client.setOptions(o);
+        client.connectToHost(QHostAddress::LocalHost, server.serverPort());
+        const QByteArray data = nettest::Pattern(11).next(3 << 20);
+        qint64 sent = 0;
+        auto pushMore = [&]
+        {
+            while (sent < data.size())
+            {
+                const qint64 n = client.write(data.constData() + sent, data.size() - sent);
+                if (n <= 0)
+                    return;
+                sent += n;
+            }
+        };
+        connect(&client, &KcpSocket::bytesWritten, this, pushMore);
+        pushMore();
+        QVERIFY(QTest::qWaitFor([&] { return server.hasPendingConnections(); }, 5000));
+        KcpSocket* peer = server.nextPendingConnection();
+        // Not reading: the sender stalls well short of the total.
+        QTest::qWait(500);
+        const qint64 stalledAt = sent;
+        QVERIFY2(stalledAt < data.size(), qPrintable(QString::number(stalledAt)));
+        QVERIFY(peer->bytesAvailable() <= o.readBufferSize);
+        // Reading again: the rest arrives.
+        QByteArray got;
+        QVERIFY(QTest::qWaitFor(
+            [&]
+            {
+                got += peer->readAll();
+                return got.size() >= data.size();
+            },
+            20000));
+        QCOMPARE(got, data);
+    }
+
+    // Failures come back as errorOccurred() with a reason, never as a silent hang.
+    void errorsAreReported_data() { nettest::addBackendRows(); }
+    void errorsAreReported()
+    {
+        QFETCH(QString, backend);
+        KcpOptions o = nettest::fastOptions(backend);
+        {
+            KcpSocket s; // a local address this host does not have
+            s.setOptions(o);
+            QVERIFY(s.bind(QHostAddress(QStringLiteral("192.0.2.1")), 0));
+            QSignalSpy error(&s, &KcpSocket::errorOccurred);
+            s.connectToHost(QHostAddress::LocalHost, 9);
+            QVERIFY(error.wait(5000));
+            QCOMPARE(s.error(), QAbstractSocket::SocketAddressNotAvailableError);
+            QCOMPARE(s.state(), QAbstractSocket::UnconnectedState);
+            QVERIFY(!s.errorString().isEmpty());
+        }
+        {
+            KcpSocket s; // a config SessionCore rejects
+            KcpOptions bad = o;
+            bad.session.mtu = 20;
+            s.setOptions(bad);
+            QSignalSpy error(&s, &KcpSocket::errorOccurred);
+            s.connectToHost(QHostAddress::LocalHost, 9);
+            QCOMPARE(error.count(), 1);
+            QCOMPARE(s.error(), QAbstractSocket::UnsupportedSocketOperationError);
+        }
+        {
+            KcpSocket s; // a name that does not resolve
+            s.setOptions(o);
+            QSignalSpy error(&s, &KcpSocket::errorOccurred);
+            s.connectToHost(QStringLiteral("no-such-host.invalid"), 9);
+            QCOMPARE(s.state(), QAbstractSocket::HostLookupState);
+            QVERIFY(error.wait(10000));
+            QCOMPARE(s.error(), QAbstractSocket::HostNotFoundError);
+        }
+        {
+            KcpSocket s; // a name that does: the lookup path ends connected
+            s.setOptions(o);
+            s.connectToHost(QStringLiteral("localhost"), 9);
+            QVERIFY(s.waitForConnected(10000));
+        }
+        {
+            KcpServer a; // a port in use
+            a.setOptions(nettest::serverOptions(o));
+            QVERIFY(a.listen(QHostAddress::LocalHost));
+            KcpServer b;
+            b.setOptions(nettest::serverOptions(o));
+            QVERIFY(!b.listen(QHostAddress::LocalHost, a.serverPort()));
+            QVERIFY(!b.errorString().isEmpty());
+            QVERIFY(!b.isListening());
+        }
+    }
+
     void statsSignals_data() { nettest::addBackendRows(); }
     void statsSignals()
     {

@@ -124,6 +124,8 @@ void KcpServer::close()
         return;
     d->listening = false;
     d->shared->link.detach();
+    if (!detail::Worker::workersRunning())
+        return; // the pool (and the port) went away with QCoreApplication
     detail::Worker* worker = d->worker;
     const quint64 listenerId = d->listenerId;
     // Blocking, so that a port with no sessions left is free when close() returns (a restart on

@@ -121,11 +121,14 @@ public:
     // Any thread.
     int sessionCount() const { return m_sessionCount.load(std::memory_order_relaxed); }
 
-    // Runs f in this worker's thread. Any thread.
+    // Runs f in this worker's thread. Any thread. A no-op once the pool has shut down (a socket
+    // outliving QCoreApplication, e.g. a static, must not touch a deleted worker).
     template <typename F> void post(F&& f)
     {
-        QMetaObject::invokeMethod(this, std::forward<F>(f), Qt::QueuedConnection);
+        if (workersRunning())
+            QMetaObject::invokeMethod(this, std::forward<F>(f), Qt::QueuedConnection);
     }
+    static bool workersRunning();
 
     // --- Commands (worker thread) ---
     void openClient(ClientRequest request);

@@ -23,6 +23,7 @@ QMutex g_poolMutex;
 WorkerPool* g_pool = nullptr;
 int g_requestedThreads = 0;
 std::atomic<quint64> g_nextId{1};
+std::atomic<bool> g_running{false};
 
 int defaultThreadCount()
 {
@@ -32,6 +33,11 @@ int defaultThreadCount()
 }
 
 } // namespace
+
+bool detail::Worker::workersRunning()
+{
+    return g_running.load(std::memory_order_acquire);
+}
 
 QAbstractEventDispatcher* createEventDispatcher()
 {
@@ -94,10 +100,12 @@ WorkerPool::WorkerPool(int threads) : d(std::make_unique<Private>())
         d->threads.push_back(thread);
         d->workers.push_back(worker);
     }
+    g_running.store(true, std::memory_order_release);
 }
 
 WorkerPool::~WorkerPool()
 {
+    g_running.store(false, std::memory_order_release);
     for (std::size_t i = 0; i < d->workers.size(); ++i)
     {
         detail::Worker* worker = d->workers[i];
