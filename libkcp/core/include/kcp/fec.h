@@ -12,11 +12,6 @@
 namespace kcp
 {
 
-namespace fec_detail
-{
-enum class GfKernel : std::uint8_t;
-}
-
 // FEC framing (kcp-go 5.6.1 fec.go, wire-compat.md section 2):
 //     data:   seqid u32le | 0x00f1 u16le | size u16le (= 2 + KCP bytes) | KCP segments
 //     parity: seqid u32le | 0x00f2 u16le | RS parity over the data shards' bytes from offset 6
@@ -79,7 +74,6 @@ private:
     std::uint32_t m_next = 0;
     std::size_t m_maxPacketSize;
     std::unique_ptr<ReedSolomon> m_codec;
-    fec_detail::GfKernel m_kernel;
     // ps parity accumulators of maxPacketSize - 6 bytes, then the pending shard, each 64-byte
     // aligned. Only [0, m_accumulated) of each accumulator holds this group's parity so far;
     // bytes above are stale.

@@ -219,18 +219,6 @@ mulAccumulatePair512(std::size_t lengthA, std::size_t lengthB, std::size_t accum
     }
 }
 
-KCP_GFNI512 void copy512(std::uint8_t* dst, const std::uint8_t* src, std::size_t length)
-{
-    std::size_t o = 0;
-    for (; o + 64 <= length; o += 64)
-        _mm512_storeu_si512(dst + o, _mm512_loadu_si512(src + o));
-    if (o < length)
-    {
-        const __mmask64 mask = byteMask64(length - o);
-        _mm512_mask_storeu_epi8(dst + o, mask, _mm512_maskz_loadu_epi8(mask, src + o));
-    }
-}
-
 // -- 256-bit ---------------------------------------------------------------------------------
 // AVX2 has no byte-masked loads. A tail is handled by redoing the last whole 32-byte window of
 // the region with byte masks from a sliding table (no libc call in the loop); only regions
@@ -583,20 +571,6 @@ void gfniMulAccumulatePair(GfKernel kernel, std::size_t lengthA, std::size_t len
     gfniMulAccumulate(kernel, lengthA, accumulated, targets, matricesA, stride, a, dst);
     gfniMulAccumulate(kernel, lengthB, std::max(accumulated, lengthA), targets, matricesB, stride,
                       b, dst);
-}
-
-void copyRegion(GfKernel kernel, std::uint8_t* dst, const std::uint8_t* src, std::size_t length)
-{
-#if KCP_FEC_GFNI
-    if (kernel == GfKernel::Gfni512)
-    {
-        copy512(dst, src, length);
-        zeroUpper();
-        return;
-    }
-#endif
-    (void)kernel;
-    std::memcpy(dst, src, length);
 }
 
 void clearUpperVectorState()

@@ -59,10 +59,6 @@ void gfniMulAccumulatePair(GfKernel kernel, std::size_t lengthA, std::size_t len
                            const std::uint64_t* matricesB, std::size_t stride,
                            const std::uint8_t* a, const std::uint8_t* b, std::uint8_t* const* dst);
 
-// memcpy for shard-sized copies. On AVX-512 CPUs a plain 64-byte loop with a masked tail beats
-// libc's memmove for these sizes (8.6 vs 12 ns for 1494 bytes into an aligned buffer).
-void copyRegion(GfKernel kernel, std::uint8_t* dst, const std::uint8_t* src, std::size_t length);
-
 // vzeroupper where the CPU has AVX. ISA-L's AVX-512 kernels return with dirty upper vector state,
 // which makes every later legacy-SSE instruction (AES-NI, Botan, libc's SSE paths) pay a merge
 // penalty; the crypto engineer measured +270 ns per AES-128 datagram after an ISA-L call.
