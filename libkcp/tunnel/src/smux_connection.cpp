@@ -261,9 +261,14 @@ void SmuxConnection::dispatchEvents()
 
 void SmuxConnection::scheduleTick()
 {
+    // pump() runs per socket signal (thousands a second under load); re-arm the timer only
+    // when the session's deadline moved.
+    const Millis deadline = m_session.nextDeadline();
+    if (m_tickTimer.isActive() && deadline == m_armedDeadline)
+        return;
+    m_armedDeadline = deadline;
     const Millis now = Millis(m_clock.elapsed());
-    const std::int32_t wait = std::max<std::int32_t>(0, timeDiff(m_session.nextDeadline(), now));
-    m_tickTimer.start(wait);
+    m_tickTimer.start(std::max<std::int32_t>(0, timeDiff(deadline, now)));
 }
 
 void SmuxConnection::onTick()

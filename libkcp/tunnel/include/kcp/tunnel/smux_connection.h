@@ -102,6 +102,7 @@ private:
     std::vector<std::uint8_t> m_readBuffer;
     std::map<std::uint32_t, QPointer<StreamBridge>> m_bridges;
     QTimer m_tickTimer;
+    Millis m_armedDeadline = 0;
     QElapsedTimer m_clock;
     QElapsedTimer m_age;
     bool m_closed = false;
