@@ -48,6 +48,18 @@ const GfCpu& gfCpu()
 
 #if KCP_FEC_GFNI
 
+// LLVM before 20 encodes the 8-bit displacement of a vgf2p8affineqb broadcast memory operand
+// ({1to8}, {1to4}) with the wrong scale (llvm/llvm-project#120340): clang 14, which builds the
+// fuzz targets, folds set1(m[i + 1]) into one and the instruction then reads m[i + 8]. A matrix
+// that only exists in a register cannot be folded that way. GCC is not affected.
+inline std::uint64_t inRegister(std::uint64_t matrix)
+{
+#if defined(__clang__) && __clang_major__ < 20
+    __asm__("" : "+r"(matrix));
+#endif
+    return matrix;
+}
+
 __attribute__((target("avx"))) void zeroUpper()
 {
     _mm256_zeroupper();
@@ -67,7 +79,8 @@ inline __mmask64 byteMask64(std::size_t n)
 
 KCP_GFNI512 inline __m512i mul512(__m512i x, std::uint64_t matrix)
 {
-    return _mm512_gf2p8affine_epi64_epi8(x, _mm512_set1_epi64(static_cast<long long>(matrix)), 0);
+    return _mm512_gf2p8affine_epi64_epi8(
+        x, _mm512_set1_epi64(static_cast<long long>(inRegister(matrix))), 0);
 }
 
 template <int T>
@@ -133,7 +146,7 @@ KCP_GFNI512 void mulAccumulate512(std::size_t length, std::size_t accumulated,
     std::uint8_t* out[T];
     for (int t = 0; t < T; ++t)
     {
-        matrix[t] = _mm512_set1_epi64(static_cast<long long>(m[t * stride]));
+        matrix[t] = _mm512_set1_epi64(static_cast<long long>(inRegister(m[t * stride])));
         out[t] = dst[t];
     }
 
@@ -180,8 +193,8 @@ mulAccumulatePair512(std::size_t lengthA, std::size_t lengthB, std::size_t accum
     std::uint8_t* out[T];
     for (int t = 0; t < T; ++t)
     {
-        matrixA[t] = _mm512_set1_epi64(static_cast<long long>(mA[t * stride]));
-        matrixB[t] = _mm512_set1_epi64(static_cast<long long>(mB[t * stride]));
+        matrixA[t] = _mm512_set1_epi64(static_cast<long long>(inRegister(mA[t * stride])));
+        matrixB[t] = _mm512_set1_epi64(static_cast<long long>(inRegister(mB[t * stride])));
         out[t] = dst[t];
     }
     const std::size_t length = std::max(lengthA, lengthB);
@@ -250,7 +263,8 @@ KCP_GFNI256 inline void store256(std::uint8_t* p, __m256i v)
 
 KCP_GFNI256 inline __m256i mul256(__m256i x, std::uint64_t matrix)
 {
-    return _mm256_gf2p8affine_epi64_epi8(x, _mm256_set1_epi64x(static_cast<long long>(matrix)), 0);
+    return _mm256_gf2p8affine_epi64_epi8(
+        x, _mm256_set1_epi64x(static_cast<long long>(inRegister(matrix))), 0);
 }
 
 // acc[t] = sum over s of m[t * stride + s] * the 32 bytes of src[s] at offset o.
@@ -326,7 +340,7 @@ KCP_GFNI256 void mulAccumulate256(std::size_t length, std::size_t accumulated,
     std::uint8_t* out[T]; // local copies, as in mulAccumulate512
     for (int t = 0; t < T; ++t)
     {
-        matrix[t] = _mm256_set1_epi64x(static_cast<long long>(m[t * stride]));
+        matrix[t] = _mm256_set1_epi64x(static_cast<long long>(inRegister(m[t * stride])));
         out[t] = dst[t];
     }
     const auto acc = static_cast<std::ptrdiff_t>(accumulated);
