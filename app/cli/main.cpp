@@ -121,8 +121,8 @@ int main(int argc, char** argv)
         g_logFile = &logFile;
     }
     qInstallMessageHandler(logHandler);
-    if (config.pprof)
-        qWarning("--pprof is a Go profiler; ignored");
+    for (const QString& warning : config.warnings())
+        qWarning().noquote() << warning;
 
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);

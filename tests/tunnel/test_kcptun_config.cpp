@@ -382,6 +382,12 @@ void TestKcptunConfig::conversions()
     QCOMPARE(server.listenAddress()->portCount(), 3);
     QCOMPARE(server.targetAddress()->host, QStringLiteral("localhost"));
     QVERIFY(!server.targetIsUnixSocket());
+
+    QCOMPARE(c.warnings(), QStringList());
+    KcptunConfig marked = c;
+    marked.dscp = 46;
+    QCOMPARE(marked.warnings().size(), 1);
+    QVERIFY(marked.warnings()[0].contains("--dscp 46"));
 }
 
 void TestKcptunConfig::jsonExportRoundTrips()

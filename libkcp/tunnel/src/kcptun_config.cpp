@@ -134,6 +134,18 @@ QStringList KcptunConfig::validate() const
     return problems;
 }
 
+QStringList KcptunConfig::warnings() const
+{
+    QStringList w;
+    if (dscp != 0)
+        w << QStringLiteral("--dscp %1 is accepted but not applied yet: datagrams go out "
+                            "unmarked")
+                 .arg(dscp);
+    if (role == TunnelRole::Server && pprof)
+        w << QStringLiteral("--pprof is kcptun's Go profiler; ignored");
+    return w;
+}
+
 SessionConfig KcptunConfig::sessionConfig() const
 {
     return sessionConfig(deriveKcptunKey(key.toStdString()));

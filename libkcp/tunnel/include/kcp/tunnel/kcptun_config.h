@@ -77,6 +77,9 @@ struct KcptunConfig
     // crypt or mode, unparsable addresses, keepalive outside 1..30, streambuf > smuxbuf, mtu over
     // 1500, --tcp, and the smux limits (wire-compat.md 4.5).
     QStringList validate() const;
+    // Settings accepted but not (yet) acting the way kcptun's do, one sentence each: --dscp
+    // (no TOS marking yet), --pprof (a Go profiler).
+    QStringList warnings() const;
 
     // The KCP session settings (key derived with PBKDF2: slow, ~ms). FEC is on only when both
     // datashard and parityshard are positive, as in kcp-go.
