@@ -13,6 +13,8 @@
 #include <QTest>
 #include <QUdpSocket>
 
+#include <array>
+
 // GCC says __SANITIZE_ADDRESS__, clang __has_feature (which GCC 12 cannot even parse in #if).
 #if defined(__SANITIZE_ADDRESS__)
 #define KCP_UNDER_ASAN 1
@@ -297,6 +299,42 @@ private slots:
         QTest::qWait(100);
         verifyNoSessions();
         QCOMPARE(errorsSince(before), quint64(0)); // authentic, just not an opener
+    }
+
+    // requireFreshStart: only PUSH sn 0 opens. An ACK of sn 0 (what a client that outlived a
+    // server restart sends when it acknowledges the old server's first segment) carries 0 in
+    // the same sn field and must not pass for an opener.
+    void freshStartIgnoresAckOpeners_data()
+    {
+        nettest::addBackendRows();
+    }
+    void freshStartIgnoresAckOpeners()
+    {
+        QFETCH(QString, backend);
+        ServerOptions so = nettest::serverOptions(nettest::fastOptions(backend));
+        so.requireFreshStart = true;
+        startServer(backend, &so);
+        // A server-side core receives the client's first datagram and answers with ACK sn 0.
+        const auto clientFirst = nettest::craftDatagrams(m_options.session, 0x5150, 1);
+        std::array<std::uint8_t, 32> seed{};
+        kcp::ChaChaRandom random(seed);
+        kcp::SessionCore peer(0x5150, m_options.session, random);
+        QByteArray in = clientFirst.front();
+        peer.onDatagram(1000, std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(in.data()),
+                                                      static_cast<std::size_t>(in.size())));
+        std::vector<std::uint8_t> out(2048);
+        const std::size_t n = peer.pollTransmit(1100, out); // the interval flush: ACK only
+        QVERIFY(n > 0);
+        const QByteArray ack(reinterpret_cast<const char*>(out.data()), static_cast<qsizetype>(n));
+
+        QUdpSocket raw;
+        QVERIFY(raw.bind(QHostAddress::LocalHost, 0));
+        raw.writeDatagram(ack, QHostAddress::LocalHost, m_server->serverPort());
+        verifyNoSessions();
+        // The client's PUSH sn 0 does open one.
+        raw.writeDatagram(clientFirst.front(), QHostAddress::LocalHost, m_server->serverPort());
+        QVERIFY(QTest::qWaitFor([&] { return m_server->hasPendingConnections(); }, 5000));
+        QCOMPARE(m_server->nextPendingConnection()->conv(), 0x5150u);
     }
 
     // kcp-go: from a known address, a different conv with sn 0 replaces the session (the client

@@ -185,7 +185,10 @@ private slots:
             QCOMPARE(checked.conv, conv);
             QCOMPARE(checked.sn, peeked.sn);
             if (segments == 0)
+            {
                 QCOMPARE(checked.sn, 0u);
+                QCOMPARE(int(checked.cmd), 81);  // a fresh session opens with PUSH sn 0
+            }
             ++segments;
         }
         QCOMPARE(parity > 0, ds > 0);

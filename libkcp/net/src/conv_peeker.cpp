@@ -72,6 +72,7 @@ ConvPeeker::Header ConvPeeker::parse(const std::uint8_t* body, std::size_t bodyL
     }
     h.kind = Kind::Segment;
     h.conv = readU32(kcp);
+    h.cmd = kcp[4];
     h.sn = readU32(kcp + SnOffset);
     return h;
 }

@@ -30,6 +30,7 @@ public:
         Kind kind = Kind::Short;
         std::uint32_t conv = 0;
         std::uint32_t sn = 0; // sn of the first segment (kcp-go's replace-on-sn-0 rule)
+        std::uint8_t cmd = 0; // cmd of the first segment (81 PUSH, 82 ACK, 83 WASK, 84 WINS)
     };
 
     explicit ConvPeeker(const SessionConfig& config);

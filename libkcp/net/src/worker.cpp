@@ -3,6 +3,7 @@
 #include "kcp_socket_p.h"
 
 #include "kcp/net/worker_pool.h"
+#include "kcp/segment.h"
 
 #include <QRandomGenerator>
 
@@ -501,7 +502,10 @@ void Worker::createServerSession(Listener& l, const RxDatagram& d, const ConvPee
     if (l.shared->pending.load(std::memory_order_relaxed) >=
         l.shared->maxPending.load(std::memory_order_relaxed))
         return; // kcp-go: the accept backlog is full, drop
-    if (l.options.requireFreshStart && h.sn != 0)
+    // A fresh client's first datagram starts with PUSH sn 0; an ACK segment carries the acked sn
+    // in that field, so a stale client acknowledging our old sn 0 must not pass for one.
+    if (l.options.requireFreshStart &&
+        (h.sn != 0 || h.cmd != static_cast<std::uint8_t>(Command::Push)))
         return;
 
     const KcpOptions& o = l.options.session;

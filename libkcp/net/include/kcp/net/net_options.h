@@ -69,7 +69,8 @@ struct ServerOptions
     int maxSessions = 0;
     // kcp-go opens a session for any data datagram from an unknown address, even mid-stream
     // (wire-compat.md 1.9), so a client that outlives a server restart stalls silently. With
-    // this set, only a datagram whose first segment has sn 0 opens a session: the stale client
+    // this set, only a datagram whose first segment is a PUSH with sn 0 opens a session (what a
+    // fresh client sends first; an ACK's sn field holds the acked sn): the stale client
     // then hears nothing and fails by idle timeout or dead link. Off by default for kcp-go parity.
     bool requireFreshStart = false;
 };
