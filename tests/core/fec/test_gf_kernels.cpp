@@ -302,8 +302,9 @@ void TestGfKernels::encodeUpdateMatchesPaddedEncode_data()
     for (kcp::GfEngine engine : Engines)
     {
         for (const auto& [ds, ps] :
-             {std::pair{1, 1}, std::pair{3, 2}, std::pair{10, 3}, std::pair{20, 10},
-              std::pair{7, 11}, std::pair{255, 1}, std::pair{1, 200}})
+             {std::pair{1, 1}, std::pair{2, 2}, std::pair{3, 2}, std::pair{10, 3}, std::pair{10, 4},
+              std::pair{6, 5}, std::pair{20, 10}, std::pair{7, 11}, std::pair{255, 1},
+              std::pair{254, 2}, std::pair{1, 200}, std::pair{2, 200}})
             QTest::addRow("%s_%d_%d", engineName(engine), ds, ps)
                 << static_cast<int>(engine) << ds << ps;
     }
@@ -367,13 +368,19 @@ void TestGfKernels::encodeUpdateMatchesPaddedEncode()
         std::vector<std::uint8_t*> targets;
         for (Bytes& p : parity)
             targets.push_back(p.data());
-        // One shard per call, or batches of 1..3 through the span form (the paired kernel).
+        // One shard per call; batches of 1..3 through the span form (the paired kernel); or
+        // FecEncoder's pattern, pairs (2k, 2k + 1) in index order.
+        const int mode = round % 3;
+        if (mode == 2)
+            std::iota(order.begin(), order.end(), 0);
         std::size_t accumulated = 0;
-        const bool batched = round % 3 != 0;
+        const bool batched = mode != 0;
         for (std::size_t next = 0; next < order.size();)
         {
             const std::size_t count =
-                batched ? std::min<std::size_t>(1 + rng() % 3, order.size() - next) : 1;
+                mode == 0
+                    ? 1
+                    : std::min<std::size_t>(mode == 2 ? 2 : 1 + rng() % 3, order.size() - next);
             std::vector<kcp::ReedSolomon::DataShard> batch;
             for (std::size_t k = next; k < next + count; ++k)
             {
