@@ -33,7 +33,10 @@ QtUdpIo::~QtUdpIo() = default;
 bool QtUdpIo::bind(const QHostAddress& address, quint16 port, int socketBufferBytes, QString& error)
 {
     m_socket = std::make_unique<QUdpSocket>();
-    if (!m_socket->bind(address, port))
+    // Exclusive, like kcp-go (Go's ListenUDP sets no SO_REUSEADDR). Qt's default mode sets it,
+    // and with it Linux lets two UDP sockets share a port (an ephemeral bind may even land on a
+    // port another reuse-socket holds), splitting one peer's datagrams between them.
+    if (!m_socket->bind(address, port, QAbstractSocket::DontShareAddress))
     {
         error = m_socket->errorString();
         m_socket.reset();
