@@ -43,7 +43,7 @@ EpollDispatcher::EpollDispatcher(QObject* parent) : QAbstractEventDispatcher(par
     {
         epoll_event ev{};
         ev.events = EPOLLIN;
-        ev.data.fd = m_wake;
+        ev.data.u64 = static_cast<std::uint32_t>(m_wake); // generation 0: never a watch's
         epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_wake, &ev);
     }
 }
@@ -83,9 +83,12 @@ void EpollDispatcher::registerSocketNotifier(QSocketNotifier* notifier)
         events |= EPOLLPRI;
     if (events != w.events)
     {
+        if (w.events == 0)
+            w.generation = ++m_generation; // a new watch: events for an older one are stale
         epoll_event ev{};
         ev.events = events;
-        ev.data.fd = fd;
+        ev.data.u64 =
+            static_cast<std::uint64_t>(w.generation) << 32 | static_cast<std::uint32_t>(fd);
         epoll_ctl(m_epoll, w.events == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &ev);
         w.events = events;
     }
@@ -122,7 +125,8 @@ void EpollDispatcher::unregisterSocketNotifier(QSocketNotifier* notifier)
     {
         epoll_event ev{};
         ev.events = events;
-        ev.data.fd = fd;
+        ev.data.u64 =
+            static_cast<std::uint64_t>(w.generation) << 32 | static_cast<std::uint32_t>(fd);
         epoll_ctl(m_epoll, EPOLL_CTL_MOD, fd, &ev);
         w.events = events;
     }
@@ -261,8 +265,9 @@ bool EpollDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
     bool handled = false;
     for (int i = 0; i < n; ++i)
     {
-        const int fd = events[i].data.fd;
-        if (fd == m_wake)
+        const int fd = static_cast<int>(events[i].data.u64 & 0xffffffffu);
+        const auto generation = static_cast<std::uint32_t>(events[i].data.u64 >> 32);
+        if (fd == m_wake && generation == 0)
         {
             std::uint64_t value = 0;
             [[maybe_unused]] const ssize_t r = ::read(m_wake, &value, sizeof value);
@@ -278,7 +283,10 @@ bool EpollDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
         // Look the descriptor up again for each kind: a handler may remove notifiers.
         const bool errorOrHangup = (e & (EPOLLERR | EPOLLHUP)) != 0;
         QSocketNotifier* kinds[3] = {nullptr, nullptr, nullptr};
-        if (auto it = m_watches.find(fd); it != m_watches.end())
+        // Descriptor numbers are reused: a handler earlier in this batch may have closed fd and a
+        // new socket taken its number. Only the watch the event was registered for gets it.
+        if (auto it = m_watches.find(fd);
+            it != m_watches.end() && it->second.generation == generation)
         {
             if ((e & EPOLLIN) || errorOrHangup)
                 kinds[0] = it->second.read;
@@ -292,7 +300,7 @@ bool EpollDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
             if (!kinds[k])
                 continue;
             const auto it = m_watches.find(fd);
-            if (it == m_watches.end())
+            if (it == m_watches.end() || it->second.generation != generation)
                 break;
             QSocketNotifier* current = k == 0   ? it->second.read
                                        : k == 1 ? it->second.write

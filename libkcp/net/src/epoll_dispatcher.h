@@ -49,7 +49,8 @@ private:
         QSocketNotifier* read = nullptr;
         QSocketNotifier* write = nullptr;
         QSocketNotifier* exception = nullptr;
-        std::uint32_t events = 0; // what epoll currently watches for this descriptor
+        std::uint32_t events = 0;     // what epoll currently watches for this descriptor
+        std::uint32_t generation = 0; // tags epoll events: a stale one never reaches a new watch
     };
     struct Timer
     {
@@ -69,6 +70,7 @@ private:
     std::atomic<bool> m_wakePending{false};
     std::atomic<bool> m_interrupted{false};
     std::unordered_map<int, Watch> m_watches;
+    std::uint32_t m_generation = 0;
     std::vector<Timer> m_timers;
 };
 

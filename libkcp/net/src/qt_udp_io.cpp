@@ -68,12 +68,16 @@ void QtUdpIo::onReadyRead()
 {
     RxArena& a = rxArena();
     m_counters.rxWakeups++;
+    // Read until readDatagram() fails, never gated on hasPendingDatagrams(): QAbstractSocket marks
+    // a UDP socket "pending" when it emits readyRead and clears the mark only inside
+    // readDatagram(); a handler that skips the call after a spurious notification leaves the
+    // mark set, and on the next notification Qt disables its read notifier for good (a deaf
+    // socket). Draining this way also saves hasPendingDatagrams()' MSG_PEEK syscall per datagram.
     for (int round = 0; round < MaxBatchesPerWakeup; ++round)
     {
         int kept = 0;
-        // QUdpSocket re-arms its (level-triggered) notifier on each readDatagram, so stopping
-        // early is safe: readyRead comes again for what is left.
-        while (kept < BatchSize && m_socket->hasPendingDatagrams())
+        bool empty = false;
+        while (kept < BatchSize)
         {
             auto* slot = a.buffers.get() + static_cast<std::size_t>(kept) * RxSlotSize;
             QHostAddress host;
@@ -82,7 +86,10 @@ void QtUdpIo::onReadyRead()
                 m_socket->readDatagram(reinterpret_cast<char*>(slot), RxSlotSize, &host, &port);
             m_counters.rxSyscalls++;
             if (n < 0)
+            {
+                empty = true;
                 break;
+            }
             m_counters.rxDatagrams++;
             if (n > static_cast<qint64>(MaxDatagram))
             {
@@ -93,11 +100,9 @@ void QtUdpIo::onReadyRead()
                 RxDatagram{slot, static_cast<std::size_t>(n), Endpoint::fromHost(host, port)};
             ++kept;
         }
-        if (kept == 0)
-            return;
-        if (m_handler)
+        if (kept > 0 && m_handler)
             m_handler(std::span<RxDatagram>(a.batch, static_cast<std::size_t>(kept)));
-        if (kept < BatchSize)
+        if (empty)
             return;
     }
 }
