@@ -156,19 +156,29 @@ SnmpCounters WorkerPool::snmp() const
     return d->last;
 }
 
+namespace
+{
+
+// Runs query in worker's thread and returns its value: directly when already there (a blocking
+// queued call to one's own thread would deadlock), else by a blocking queued call.
+template<typename Query>
+auto askWorker(detail::Worker* worker, Query query)
+{
+    if (QThread::currentThread() == worker->thread())
+        return query();
+    decltype(query()) result{};
+    QMetaObject::invokeMethod(
+        worker, [&result, &query] { result = query(); }, Qt::BlockingQueuedConnection);
+    return result;
+}
+
+} // namespace
+
 SnmpCounters WorkerPool::collect()
 {
     SnmpCounters total;
     for (detail::Worker* w : d->workers)
-    {
-        SnmpCounters part;
-        if (QThread::currentThread() == w->thread())
-            part = w->collectSnmp();
-        else
-            QMetaObject::invokeMethod(
-                w, [w, &part] { part = w->collectSnmp(); }, Qt::BlockingQueuedConnection);
-        total += part;
-    }
+        total += askWorker(w, [w] { return w->collectSnmp(); });
     const detail::NetCounters& n = detail::netCounters();
     total.ActiveOpens = n.activeOpens.load();
     total.PassiveOpens = n.passiveOpens.load();
@@ -182,12 +192,7 @@ IoStats WorkerPool::collectIo()
     IoStats total;
     for (detail::Worker* w : d->workers)
     {
-        IoStats part;
-        if (QThread::currentThread() == w->thread())
-            part = w->collectIo();
-        else
-            QMetaObject::invokeMethod(
-                w, [w, &part] { part = w->collectIo(); }, Qt::BlockingQueuedConnection);
+        const IoStats part = askWorker(w, [w] { return w->collectIo(); });
         total.rxDatagrams += part.rxDatagrams;
         total.rxWakeups += part.rxWakeups;
         total.rxSyscalls += part.rxSyscalls;

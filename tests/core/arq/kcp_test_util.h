@@ -50,6 +50,18 @@ inline void appendSegment(Bytes& out, std::uint32_t conv, std::uint8_t cmd, std:
     out.insert(out.end(), payload.begin(), payload.end());
 }
 
+using Sns = std::vector<std::uint32_t>;
+
+// The sequence numbers of the PUSH segments among segs, in order.
+inline Sns pushSns(const std::vector<Seg>& segs)
+{
+    Sns sns;
+    for (const Seg& s : segs)
+        if (s.h.cmd == Push)
+            sns.push_back(s.h.sn);
+    return sns;
+}
+
 inline Bytes segment(std::uint32_t conv, std::uint8_t cmd, std::uint32_t sn, std::uint32_t ts,
                      std::uint32_t una, std::uint16_t wnd, const Bytes& payload = {},
                      std::uint8_t frg = 0)

@@ -9,8 +9,6 @@
 using namespace kcp;
 using namespace kcptest;
 
-using Sns = std::vector<std::uint32_t>;
-
 class TestKcpInput : public QObject
 {
     Q_OBJECT

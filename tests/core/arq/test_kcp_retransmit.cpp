@@ -29,16 +29,6 @@ private slots:
 namespace
 {
 
-std::vector<std::uint32_t> pushSns(const std::vector<Seg>& segs)
-{
-    std::vector<std::uint32_t> sns;
-    for (const Seg& s : segs)
-        if (s.h.cmd == Push)
-            sns.push_back(s.h.sn);
-    return sns;
-}
-
-using Sns = std::vector<std::uint32_t>;
 
 // Sends `count` 100-byte messages (one segment each) and flushes them at t.
 void sendSegments(CapturingKcp& c, int count, Millis t)

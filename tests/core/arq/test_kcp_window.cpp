@@ -28,16 +28,6 @@ private slots:
 namespace
 {
 
-std::vector<std::uint32_t> pushSns(const std::vector<Seg>& segs)
-{
-    std::vector<std::uint32_t> sns;
-    for (const Seg& s : segs)
-        if (s.h.cmd == Push)
-            sns.push_back(s.h.sn);
-    return sns;
-}
-
-using Sns = std::vector<std::uint32_t>;
 
 void queueSegments(Kcp& k, int count)
 {
