@@ -6,7 +6,7 @@
 //   sink: no crypto layer ("null") and no FEC, same windows and nodelay; `count` writes of
 //         msglen bytes, timed until KCP has taken the last byte (kcp-go's Write returning).
 //
-// Usage: bench_kcp_net [--backend qt|mmsg] [--seconds S] [echo|sink] [msglen...]
+// Usage: bench_kcp_net [--backend qt|mmsg] [--seconds S] [--kcpgo-acks] [echo|sink] [msglen...]
 // Prints one line per case: "BENCH <mode> <msglen> <backend> <MB/s> ..." (MB = 1e6 bytes, as Go).
 
 #include "kcp/key_derivation.h"
@@ -30,9 +30,12 @@ using namespace kcp::net;
 namespace
 {
 
+bool g_batchAcks = true; // --kcpgo-acks: kcp-go's ACK timing, for A/B runs
+
 KcpOptions benchOptions(bool echo, IoBackend backend, int wnd)
 {
     KcpOptions o;
+    o.batchAcks = g_batchAcks;
     o.backend = backend;
     o.session.crypt = echo ? "salsa20" : "null";
     o.session.key = kcp::deriveKcptunKey("testkey");
@@ -209,6 +212,8 @@ int main(int argc, char** argv)
             seconds = args[++i].toDouble();
         else if (args[i] == QLatin1String("--backend") && i + 1 < args.size())
             backends = {parseIoBackend(args[++i]).value_or(IoBackend::Auto)};
+        else if (args[i] == QLatin1String("--kcpgo-acks"))
+            g_batchAcks = false;
         else if (args[i] == QLatin1String("echo") || args[i] == QLatin1String("sink"))
             modes = {args[i]};
         else

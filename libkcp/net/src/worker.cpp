@@ -90,6 +90,7 @@ struct Worker::Session : HeapNode
     std::shared_ptr<DataChannel> channel;
     int idleTimeoutMs = 0;
     bool closeOnDeadLink = true;
+    bool batchAcks = true;
     int closeLingerMs = 0;
 
     std::deque<QByteArray> staged; // written by the user, not yet accepted by KCP
@@ -100,6 +101,7 @@ struct Worker::Session : HeapNode
     quint64 activityAtTimer = 0;
     qint64 lingerDeadline = Never;
     bool closing = false;
+    bool received = false; // datagrams arrived since the last service: ACKs may be owed
     bool parked = false;
     bool dirty = false;
     bool ended = false;
@@ -168,6 +170,7 @@ void Worker::openClient(ClientRequest request)
     session->channel = request.channel;
     session->idleTimeoutMs = request.options.idleTimeoutMs;
     session->closeOnDeadLink = request.options.closeOnDeadLink;
+    session->batchAcks = request.options.batchAcks;
     session->closeLingerMs = request.options.closeLingerMs;
     session->credit = request.options.readBufferSize;
     session->started = now();
@@ -439,6 +442,7 @@ void Worker::onListenerDatagrams(Transport* transport, std::span<RxDatagram> bat
 void Worker::input(Session& s, const RxDatagram& d, qint64 now)
 {
     s.core->onDatagram(static_cast<Millis>(now), std::span<std::uint8_t>(d.data, d.length));
+    s.received = true;
     markDirty(s);
 }
 
@@ -528,6 +532,7 @@ void Worker::createServerSession(Listener& l, const RxDatagram& d, const ConvPee
     s->channel = std::make_shared<DataChannel>();
     s->idleTimeoutMs = o.idleTimeoutMs;
     s->closeOnDeadLink = o.closeOnDeadLink;
+    s->batchAcks = o.batchAcks;
     s->closeLingerMs = o.closeLingerMs;
     s->credit = std::min(InitialServerCredit, o.readBufferSize);
     s->started = now;
@@ -651,20 +656,6 @@ void Worker::service(Session& s, qint64 now)
         }
     }
 
-    for (;;)
-    {
-        const std::span<const std::uint8_t> datagram = core.nextTransmit(m);
-        if (datagram.empty())
-            break;
-        s.transport->io->send(s.peer, datagram);
-        core.popTransmit();
-        if (!s.transport->dirty)
-        {
-            s.transport->dirty = true;
-            m_dirtyTransports.push_back(s.transport);
-        }
-    }
-
     while (s.credit > 0 && core.readable())
     {
         const auto want = static_cast<std::size_t>(std::min(s.credit, MaxReadChunk));
@@ -684,6 +675,24 @@ void Worker::service(Session& s, qint64 now)
             notifySocket(s);
         // Reading may reopen the receive window; the next flush tells the peer.
         s.parked = false;
+    }
+
+    // After reading, so the ACKs advertise the window the read reopened.
+    if (std::exchange(s.received, false) && s.batchAcks)
+        core.flushAcks(m);
+
+    for (;;)
+    {
+        const std::span<const std::uint8_t> datagram = core.nextTransmit(m);
+        if (datagram.empty())
+            break;
+        s.transport->io->send(s.peer, datagram);
+        core.popTransmit();
+        if (!s.transport->dirty)
+        {
+            s.transport->dirty = true;
+            m_dirtyTransports.push_back(s.transport);
+        }
     }
 
     if (accepted > 0)

@@ -87,6 +87,8 @@ public:
     int interval() const;
     // Segments waiting to be acknowledged or sent (snd_buf + snd_queue): kcp-go WaitSnd.
     int waitSnd() const;
+    // ACKs received PUSH segments are owed and the next flush will send.
+    std::size_t pendingAcks() const;
     int sndWnd() const;
     int rcvWnd() const;
     int remoteWnd() const;

@@ -79,6 +79,12 @@ public:
     // Datagrams queued for the socket.
     std::size_t pendingTransmits() const;
 
+    // Sends the ACKs owed now instead of at the next interval flush; true if any were owed.
+    // For drivers that read datagrams in batches: called once per session after a batch, it
+    // clocks the peer's window per batch rather than per interval (kcp-go acks at the interval
+    // unless ackNoDelay, which flushes after every datagram). Same wire format, ACK timing only.
+    bool flushAcks(Millis now);
+
     // When the core next needs a nextTransmit()/pollTransmit() call to run its timers.
     Millis nextDeadline() const;
 

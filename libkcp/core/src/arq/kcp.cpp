@@ -328,6 +328,11 @@ int Kcp::waitSnd() const
     return static_cast<int>(m_impl->m_sndBuf.size() + m_impl->m_sndQueue.size());
 }
 
+std::size_t Kcp::pendingAcks() const
+{
+    return m_impl->m_ackList.size();
+}
+
 int Kcp::sndWnd() const
 {
     return static_cast<int>(m_impl->m_sndWnd);

@@ -174,6 +174,14 @@ std::size_t SessionCore::pollTransmit(Millis now, std::span<std::uint8_t> out)
     return next.size();
 }
 
+bool SessionCore::flushAcks(Millis now)
+{
+    if (m_kcp.pendingAcks() == 0)
+        return false;
+    m_kcp.flush(now, true);
+    return true;
+}
+
 std::size_t SessionCore::pendingTransmits() const
 {
     return m_transmit.size() - m_transmitHead;

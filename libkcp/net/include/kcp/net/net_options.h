@@ -47,6 +47,13 @@ struct KcpOptions
     // acknowledged everything written. kcp-go's Close() flushes once and forgets; we wait for
     // the ACKs, at most this long.
     int closeLingerMs = 5000;
+    // Send the ACKs owed after each batch of received datagrams (one recvmmsg batch, or one
+    // readiness pass of the Qt backend) instead of at the next interval flush as kcp-go does
+    // without ackNoDelay. The peer's window then slides once per batch, not once per interval:
+    // bulk transfers stop being bounded by window x mss / interval, and RTT samples stop
+    // including up to one interval of ACK delay. Costs at most one ACK datagram per batch per
+    // session (ackNoDelay costs one per datagram). false: kcp-go's timing.
+    bool batchAcks = true;
 
     // Bytes KcpSocket accepts ahead of the KCP send window before write() returns less than asked
     // (backpressure; watch bytesWritten() to continue).
