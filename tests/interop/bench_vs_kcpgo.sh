@@ -2,7 +2,8 @@
 # Benchmark comparison (issue 3, "must show" 3): kcp-go's own BenchmarkEchoSpeed* and
 # BenchmarkSinkSpeed* (sess_test.go of Debian's golang-github-xtaci-kcp-dev, run with `go test`,
 # offline, GOPATH mode) and their KcpSocket mirror (bench_kcp_net: same message sizes, same
-# settings, same measurement) in one invocation, for both I/O backends, with ratios.
+# settings, same measurement) in one invocation, for both I/O backends, with one worker thread
+# (the default) and inline (KCPDESK_WORKERS=0), with ratios.
 #
 #   tests/interop/bench_vs_kcpgo.sh [build-dir]      (default build/default)
 #   env: SECONDS_PER_CASE=2 (our side), BENCHTIME=1s (go test -benchtime)
@@ -40,8 +41,9 @@ echo "kcp-go: go test -bench 'EchoSpeed|SinkSpeed' -benchtime $BENCHTIME ..." >&
 GO111MODULE=off GOPATH=$G GOCACHE=$WORK/gocache GOPROXY=off GOFLAGS= \
     go test -run XXX -bench 'EchoSpeed|SinkSpeed' -benchtime "$BENCHTIME" github.com/xtaci/kcp-go \
     > "$WORK/go.txt" 2>&1 || { cat "$WORK/go.txt" >&2; exit 1; }
-echo "kcpdesk: bench_kcp_net --seconds $SECONDS_PER_CASE ..." >&2
-"$OURS" --seconds "$SECONDS_PER_CASE" > "$WORK/ours.txt"
+echo "kcpdesk: bench_kcp_net --seconds $SECONDS_PER_CASE (one worker thread, then inline) ..." >&2
+KCPDESK_WORKERS=1 "$OURS" --seconds "$SECONDS_PER_CASE" > "$WORK/ours.txt"
+KCPDESK_WORKERS=0 "$OURS" --seconds "$SECONDS_PER_CASE" | sed 's/ qt / qt-inline /; s/ mmsg / mmsg-inline /' >> "$WORK/ours.txt"
 
 go_mbps() {  # benchmark name -> MB/s
     awk -v n="Benchmark$1-" 'index($1, n) == 1 { for (i = 1; i < NF; i++) if ($(i + 1) == "MB/s") print $i }' "$WORK/go.txt"
@@ -50,17 +52,21 @@ our_mbps() {  # mode msglen backend -> MB/s
     awk -v m="$1" -v l="$2" -v b="$3" '$1 == "BENCH" && $2 == m && $3 == l && $4 == b { print $5 }' "$WORK/ours.txt"
 }
 
-printf '%-22s %8s %10s %10s %7s %10s %7s\n' benchmark msglen kcpgo_MBps qt_MBps ratio mmsg_MBps ratio
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2fx", a / b; else print "-" }'; }
+printf '%-16s %8s %8s | %8s %6s | %8s %6s | %8s %6s | %8s %6s\n' benchmark msglen kcpgo \
+    qt ratio mmsg ratio qt-inl ratio mmsg-inl ratio
 for row in "EchoSpeed4K echo 4096" "EchoSpeed64K echo 65536" "EchoSpeed512K echo 524288" \
            "EchoSpeed1M echo 1048576" "SinkSpeed4K sink 4096" "SinkSpeed64K sink 65536" \
            "SinkSpeed256K sink 524288" "SinkSpeed1M sink 1048576"; do
     set -- $row
     g=$(go_mbps "$1")
-    q=$(our_mbps "$2" "$3" qt)
-    m=$(our_mbps "$2" "$3" mmsg)
-    printf '%-22s %8s %10s %10s %7s %10s %7s\n' "$1" "$3" "${g:--}" "${q:--}" \
-        "$(awk -v a="$q" -v b="$g" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }')" \
-        "${m:--}" \
-        "$(awk -v a="$m" -v b="$g" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "-" }')"
+    line=$(printf '%-16s %8s %8s' "$1" "$3" "${g:--}")
+    for b in qt mmsg qt-inline mmsg-inline; do
+        v=$(our_mbps "$2" "$3" "$b")
+        line="$line | $(printf '%8s %6s' "${v:--}" "$(ratio "$v" "$g")")"
+    done
+    echo "$line"
 done
-echo "(MB = 1e6 bytes; kcp-go's SinkSpeed256K really sends 524288-byte messages; load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "(MB/s, MB = 1e6 bytes; qt/mmsg: sessions on one worker thread (default), -inl: KCPDESK_WORKERS=0,"
+echo " sessions in the benchmark's own thread; kcp-go's SinkSpeed256K really sends 524288-byte"
+echo " messages; load average: $(cut -d' ' -f1-3 /proc/loadavg))"

@@ -4,6 +4,7 @@
 
 #include "kcp/net/worker_pool.h"
 
+#include <QCoreApplication>
 #include <QThread>
 
 namespace kcp::net
@@ -90,7 +91,12 @@ bool KcpServer::listen(const QHostAddress& address, quint16 port)
 
     detail::ListenResult result;
     if (QThread::currentThread() == worker->thread())
+    {
+        // Same thread (inline pool): run the commands already queued for the worker first, as
+        // the worker thread would, e.g. the release of a previous server's port.
+        QCoreApplication::sendPostedEvents(worker, QEvent::MetaCall);
         result = worker->listen(request);
+    }
     else
         QMetaObject::invokeMethod(
             worker, [worker, &request, &result] { result = worker->listen(request); },
@@ -131,7 +137,11 @@ void KcpServer::close()
     // Blocking, so that a port with no sessions left is free when close() returns (a restart on
     // the same port must not race the worker).
     if (QThread::currentThread() == worker->thread())
+    {
+        // Queued first: the aborts of this server's sessions, which hold the port too.
+        QCoreApplication::sendPostedEvents(worker, QEvent::MetaCall);
         worker->closeListener(listenerId);
+    }
     else
         QMetaObject::invokeMethod(
             worker, [worker, listenerId] { worker->closeListener(listenerId); },

@@ -21,7 +21,7 @@ namespace
 
 QMutex g_poolMutex;
 WorkerPool* g_pool = nullptr;
-int g_requestedThreads = 0;
+int g_requestedThreads = -1; // -1: KCPDESK_WORKERS or 1
 std::atomic<quint64> g_nextId{1};
 std::atomic<bool> g_running{false};
 
@@ -29,7 +29,7 @@ int defaultThreadCount()
 {
     bool ok = false;
     const int fromEnv = qEnvironmentVariableIntValue("KCPDESK_WORKERS", &ok);
-    return ok && fromEnv > 0 ? std::min(fromEnv, 64) : 1;
+    return ok && fromEnv >= 0 ? std::min(fromEnv, 64) : 1;
 }
 
 } // namespace
@@ -70,7 +70,7 @@ WorkerPool* WorkerPool::instance()
     {
         qRegisterMetaType<kcp::SessionStats>();
         qRegisterMetaType<kcp::SnmpCounters>();
-        g_pool = new WorkerPool(g_requestedThreads > 0 ? g_requestedThreads : defaultThreadCount());
+        g_pool = new WorkerPool(g_requestedThreads >= 0 ? g_requestedThreads : defaultThreadCount());
         qAddPostRoutine(&WorkerPool::shutdown);
     }
     return g_pool;
@@ -79,7 +79,7 @@ WorkerPool* WorkerPool::instance()
 bool WorkerPool::setThreadCount(int count)
 {
     QMutexLocker lock(&g_poolMutex);
-    if (g_pool || count < 1)
+    if (g_pool || count < 0)
         return false;
     g_requestedThreads = std::min(count, 64);
     return true;
@@ -87,6 +87,16 @@ bool WorkerPool::setThreadCount(int count)
 
 WorkerPool::WorkerPool(int threads) : d(std::make_unique<Private>())
 {
+    if (threads == 0)
+    {
+        // Inline: one worker in this thread, like QTcpSocket doing its I/O in its own thread.
+        // Nothing crosses a thread between the sockets and their sessions.
+        d->snapshots.resize(1);
+        d->threads.push_back(nullptr);
+        d->workers.push_back(new detail::Worker(this, 0));
+        g_running.store(true, std::memory_order_release);
+        return;
+    }
     d->snapshots.resize(static_cast<std::size_t>(threads));
     for (int i = 0; i < threads; ++i)
     {
@@ -110,7 +120,9 @@ WorkerPool::~WorkerPool()
     {
         detail::Worker* worker = d->workers[i];
         QThread* thread = d->threads[i];
-        if (thread->isRunning())
+        if (!thread)
+            worker->shutdown();
+        else if (thread->isRunning())
         {
             QMetaObject::invokeMethod(
                 worker, [worker] { worker->shutdown(); }, Qt::BlockingQueuedConnection);
@@ -135,7 +147,7 @@ void WorkerPool::shutdown()
 
 int WorkerPool::threadCount() const
 {
-    return static_cast<int>(d->workers.size());
+    return d->threads.front() ? static_cast<int>(d->threads.size()) : 0;
 }
 
 void WorkerPool::setStatsRate(int hz)

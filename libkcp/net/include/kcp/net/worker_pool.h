@@ -57,8 +57,11 @@ class WorkerPool : public QObject
 public:
     static WorkerPool* instance();
 
-    // Worker threads to start (default 1, or KCPDESK_WORKERS). Only before the pool exists;
-    // returns false afterwards. Any thread.
+    // Worker threads to start (default 1, or KCPDESK_WORKERS). 0 runs every session inline in
+    // the thread that creates the pool (normally the main thread), the way QTcpSocket does its
+    // I/O in its own thread: no hand-off between a socket and its session, at the price of
+    // sharing that thread's event loop (for latency-bound programs with little else to do, and
+    // single-threaded tools). Only before the pool exists; returns false afterwards. Any thread.
     static bool setThreadCount(int count);
     int threadCount() const;
 
