@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <climits>
 #include <ctime>
+#include <utility>
 
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -179,6 +180,11 @@ int EpollDispatcher::remainingTime(int timerId)
 
 void EpollDispatcher::wakeUp()
 {
+    if (pthread_equal(m_owner.load(std::memory_order_relaxed), pthread_self()))
+    {
+        m_localWake = true;
+        return;
+    }
     // One write per sleep is enough; the flag is cleared when the eventfd is drained.
     if (!m_wakePending.exchange(true, std::memory_order_acq_rel))
     {
@@ -245,13 +251,18 @@ bool EpollDispatcher::fireTimers()
 
 bool EpollDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
 {
+    m_owner.store(pthread_self(), std::memory_order_relaxed);
     m_interrupted.store(false, std::memory_order_relaxed);
     emit awake();
+    m_localWake = false;
     QCoreApplication::sendPostedEvents();
     if (m_interrupted.load(std::memory_order_acquire))
         return true;
 
-    const bool canWait = (flags & QEventLoop::WaitForMoreEvents) != 0;
+    // Events posted from this thread during the pass above (Qt defers those to the next pass)
+    // must not wait for a descriptor or timer: poll instead of blocking.
+    const bool canWait =
+        (flags & QEventLoop::WaitForMoreEvents) != 0 && !std::exchange(m_localWake, false);
     int timeout = canWait ? waitTimeoutMs() : 0;
     if (canWait)
         emit aboutToBlock();

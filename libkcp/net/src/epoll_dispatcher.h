@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <pthread.h>
 #include <unordered_map>
 #include <vector>
 
@@ -68,6 +69,10 @@ private:
     int m_epoll = -1;
     int m_wake = -1;
     std::atomic<bool> m_wakePending{false};
+    // The thread running processEvents (set by it). A wake-up from that thread cannot find it
+    // asleep: it only needs the next wait not to block, so it costs no eventfd write and read.
+    std::atomic<pthread_t> m_owner{};
+    bool m_localWake = false;
     std::atomic<bool> m_interrupted{false};
     std::unordered_map<int, Watch> m_watches;
     std::uint32_t m_generation = 0;

@@ -197,7 +197,7 @@ void KcpSocketPrivate::notifyWorker()
     }
     Worker* w = worker;
     const quint64 sid = id;
-    w->post([w, sid] { w->drainWrites(sid); });
+    w->runOrPost([w, sid] { w->drainWrites(sid); });
 }
 
 void KcpSocketPrivate::returnCredit(bool force)
@@ -211,7 +211,7 @@ void KcpSocketPrivate::returnCredit(bool force)
     const quint64 sid = id;
     const qint64 bytes = consumedSinceCredit;
     consumedSinceCredit = 0;
-    w->post([w, sid, bytes] { w->addCredit(sid, bytes); });
+    w->runOrPost([w, sid, bytes] { w->addCredit(sid, bytes); });
 }
 
 void KcpSocketPrivate::updateStatsSubscription()

@@ -102,6 +102,7 @@ struct Worker::Session : HeapNode
     qint64 lingerDeadline = Never;
     bool closing = false;
     bool received = false; // datagrams arrived since the last service: ACKs may be owed
+    bool ackOwed = false;  // listed in m_ackOwed
     bool parked = false;
     bool dirty = false;
     bool ended = false;
@@ -677,9 +678,16 @@ void Worker::service(Session& s, qint64 now)
         s.parked = false;
     }
 
-    // After reading, so the ACKs advertise the window the read reopened.
-    if (std::exchange(s.received, false) && s.batchAcks)
-        core.flushAcks(m);
+    // ACKs owed for this batch leave at the end of the pass (flushOwedAcks): after the reads
+    // above, so they advertise the reopened window, and after an inline application had its
+    // chance to answer, so that a reply carries them.
+    if (std::exchange(s.received, false) && s.batchAcks && !s.ackOwed)
+    {
+        s.ackOwed = true;
+        m_ackOwed.push_back(s.id);
+        if (!std::exchange(m_ackFlushPosted, true))
+            QMetaObject::invokeMethod(this, &Worker::flushOwedAcks, Qt::QueuedConnection);
+    }
 
     for (;;)
     {
@@ -772,6 +780,28 @@ void Worker::finishPass(qint64 now)
     if (m_ioDepth == 0)
         reap();
     rearm(now);
+}
+
+void Worker::flushOwedAcks()
+{
+    m_ackFlushPosted = false;
+    reap();
+    const qint64 t = now();
+    std::vector<quint64> owed;
+    owed.swap(m_ackOwed);
+    for (const quint64 id : owed)
+    {
+        Session* s = find(id);
+        if (!s || s->ended)
+            continue;
+        s->ackOwed = false;
+        if (s->core->flushAcks(static_cast<Millis>(t)) && !s->dirty)
+        {
+            s->dirty = true;
+            m_dirty.push_back(s);
+        }
+    }
+    finishPass(t);
 }
 
 void Worker::rearm(qint64 now)

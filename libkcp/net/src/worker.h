@@ -18,6 +18,7 @@
 #include <QElapsedTimer>
 #include <QHostAddress>
 #include <QObject>
+#include <QThread>
 #include <QTimer>
 
 #include <atomic>
@@ -125,8 +126,30 @@ public:
     // outliving QCoreApplication, e.g. a static, must not touch a deleted worker).
     template <typename F> void post(F&& f)
     {
-        if (workersRunning())
-            QMetaObject::invokeMethod(this, std::forward<F>(f), Qt::QueuedConnection);
+        if (!workersRunning())
+            return;
+        m_queued.fetch_add(1, std::memory_order_relaxed);
+        QMetaObject::invokeMethod(
+            this,
+            [this, f = std::forward<F>(f)]() mutable
+            {
+                m_queued.fetch_sub(1, std::memory_order_relaxed);
+                f();
+            },
+            Qt::QueuedConnection);
+    }
+    // Like post(), but runs f at once when called in this worker's own thread (the inline pool,
+    // or a socket living in a worker thread) with no command queued before it, so the order of
+    // commands is kept: a write from a readyRead slot then flushes in the same pass, carrying
+    // the ACKs it owes instead of a separate ACK datagram. Worker code never calls user code
+    // synchronously (every notification is queued), so this cannot re-enter the worker.
+    template <typename F> void runOrPost(F&& f)
+    {
+        if (QThread::currentThread() == thread() && workersRunning() &&
+            m_queued.load(std::memory_order_relaxed) == 0)
+            f();
+        else
+            post(std::forward<F>(f));
     }
     static bool workersRunning();
 
@@ -169,6 +192,7 @@ private:
     void schedule(Session& session, qint64 now);
     void markDirty(Session& session);
     void finishPass(qint64 now);
+    void flushOwedAcks();
     void rearm(qint64 now);
 
     Session* find(quint64 id) const;
@@ -196,6 +220,9 @@ private:
     std::vector<std::unique_ptr<Session>> m_deadSessions;
     std::vector<std::unique_ptr<Transport>> m_deadTransports;
     std::unordered_set<Session*> m_statsSessions;
+    std::atomic<int> m_queued{0};   // commands posted and not yet run
+    std::vector<quint64> m_ackOwed; // sessions whose ACKs wait for the end of this pass
+    bool m_ackFlushPosted = false;
     int m_ioDepth = 0; // > 0 inside a socket's receive callback: nothing may be destroyed
     std::atomic<int> m_sessionCount{0};
 
