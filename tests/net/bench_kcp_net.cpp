@@ -241,12 +241,14 @@ int main(int argc, char** argv)
                 // CPU ms per MB moved (both ends, all threads): steadier than MB/s on a busy box.
                 std::printf("BENCH %s %lld %s %.2f MB/s %.2f cpu_ms/MB (%lld msgs in %.2f s; %llu "
                             "retransmitted; %.1f "
-                            "dgrams/sendcall, %.1f dgrams/recvcall cumulative)\n",
+                            "dgrams/sendcall, %.1f dgrams/message, %.1f dgrams/recvcall "
+                            "cumulative)\n",
                             qPrintable(mode), static_cast<long long>(msglen),
                             qPrintable(ioBackendName(backend)), mbps,
                             mb > 0 ? cpu * 1000 / mb : 0.0, static_cast<long long>(r.count),
                             r.seconds, static_cast<unsigned long long>(retrans),
                             io.txSyscalls ? double(io.txDatagrams) / io.txSyscalls : 0.0,
+                            io.txMessages ? double(io.txDatagrams) / io.txMessages : 0.0,
                             io.rxSyscalls ? double(io.rxDatagrams) / io.rxSyscalls : 0.0);
                 std::fflush(stdout);
             }

@@ -43,6 +43,7 @@ struct IoCounters
     std::uint64_t rxTruncated = 0; // datagrams larger than any kcp-go peer sends (> 1500)
     std::uint64_t txDatagrams = 0;
     std::uint64_t txSyscalls = 0;
+    std::uint64_t txMessages = 0; // kernel messages: datagrams, or with UDP GSO runs of them
     std::uint64_t txDropped = 0; // backlog full or a hard send error: lost like on the wire
     std::uint64_t txBlocked = 0; // times the kernel said EAGAIN and the backlog kicked in
 };

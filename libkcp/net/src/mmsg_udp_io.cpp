@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -22,6 +23,18 @@ constexpr std::size_t MaxBacklog = 4096;
 // worker's other sockets). The notifier is level-triggered, so the rest is read right after.
 constexpr int MaxBatchesPerWakeup = 16;
 constexpr std::size_t RxSlotSize = 2048; // > MaxDatagram, so MSG_TRUNC flags oversize input
+// UDP GSO: one message of up to this many equal-size datagrams (the kernel's UDP_MAX_SEGMENTS is
+// 64 on older kernels) and this many bytes, split by the kernel late in its send path.
+constexpr std::size_t MaxGsoSegments = 64;
+constexpr std::size_t MaxGsoBytes = 65000;
+// Datagrams one sendmmsg call may carry with GSO (64 messages of up to MaxGsoSegments each).
+constexpr std::size_t MaxItemsPerCall = 1024;
+
+bool gsoWanted()
+{
+    static const bool wanted = qEnvironmentVariable("KCPDESK_GSO") != QLatin1String("0");
+    return wanted;
+}
 
 // Receive buffers are per worker thread, not per socket: a worker handles one socket at a time
 // and the views die when the handler returns, so 5,000 client sockets share one 128 KB arena.
@@ -59,7 +72,13 @@ struct MmsgUdpIo::TxItem
     Endpoint to;
 };
 
-MmsgUdpIo::MmsgUdpIo() : m_txMsgs(new mmsghdr[BatchSize]), m_txIov(new iovec[BatchSize]) {}
+MmsgUdpIo::MmsgUdpIo()
+    : m_gso(gsoWanted())
+    , m_txMsgs(new mmsghdr[BatchSize])
+    , m_txIov(new iovec[MaxItemsPerCall])
+    , m_txControl(new GsoControl[BatchSize])
+{
+}
 
 MmsgUdpIo::~MmsgUdpIo()
 {
@@ -205,25 +224,80 @@ void MmsgUdpIo::flush()
         sendQueued();
 }
 
+// Builds the next sendmmsg call from the queue head: one message per datagram, or with GSO one
+// message per run of datagrams to the same peer that all have the first one's length (the last
+// may be shorter, as UDP_SEGMENT allows). Returns the message count; counts[i] is how many
+// queued datagrams message i carries.
+std::size_t MmsgUdpIo::buildBatch(sockaddr_storage* addrs, std::uint16_t* counts)
+{
+    std::size_t messages = 0;
+    std::size_t item = m_txHead;
+    std::size_t iov = 0;
+    while (messages < static_cast<std::size_t>(BatchSize) && item < m_txQueue.size())
+    {
+        const TxItem& first = m_txQueue[item];
+        std::size_t run = 1;
+        if (m_gso)
+        {
+            std::size_t bytes = first.length;
+            while (item + run < m_txQueue.size() && run < MaxGsoSegments &&
+                   iov + run < MaxItemsPerCall)
+            {
+                const TxItem& next = m_txQueue[item + run];
+                if (next.length > first.length || !(next.to == first.to) ||
+                    bytes + next.length > MaxGsoBytes)
+                    break;
+                bytes += next.length;
+                ++run;
+                if (next.length < first.length)
+                    break; // only the last segment may be short
+            }
+        }
+        else if (iov >= MaxItemsPerCall)
+            break;
+        if (iov + run > MaxItemsPerCall)
+            break;
+        mmsghdr& m = m_txMsgs[messages];
+        std::memset(&m.msg_hdr, 0, sizeof(msghdr));
+        for (std::size_t i = 0; i < run; ++i)
+        {
+            m_txIov[iov + i].iov_base = m_txQueue[item + i].slab;
+            m_txIov[iov + i].iov_len = m_txQueue[item + i].length;
+        }
+        m.msg_hdr.msg_iov = &m_txIov[iov];
+        m.msg_hdr.msg_iovlen = run;
+        m.msg_hdr.msg_name = &addrs[messages];
+        m.msg_hdr.msg_namelen = first.to.toSockaddr(m_family, addrs[messages]);
+        if (run > 1)
+        {
+            GsoControl& c = m_txControl[messages];
+            std::memset(&c, 0, sizeof c);
+            m.msg_hdr.msg_control = c.bytes;
+            m.msg_hdr.msg_controllen = sizeof c.bytes;
+            cmsghdr* cm = CMSG_FIRSTHDR(&m.msg_hdr);
+            cm->cmsg_level = SOL_UDP;
+            cm->cmsg_type = UDP_SEGMENT;
+            cm->cmsg_len = CMSG_LEN(sizeof(std::uint16_t));
+            const auto segment = static_cast<std::uint16_t>(first.length);
+            std::memcpy(CMSG_DATA(cm), &segment, sizeof segment);
+        }
+        counts[messages] = static_cast<std::uint16_t>(run);
+        ++messages;
+        item += run;
+        iov += run;
+    }
+    return messages;
+}
+
 bool MmsgUdpIo::sendQueued()
 {
     sockaddr_storage addrs[BatchSize];
+    std::uint16_t counts[BatchSize];
     while (m_txHead < m_txQueue.size())
     {
-        const std::size_t count = std::min<std::size_t>(BatchSize, m_txQueue.size() - m_txHead);
-        for (std::size_t i = 0; i < count; ++i)
-        {
-            const TxItem& item = m_txQueue[m_txHead + i];
-            m_txIov[i].iov_base = item.slab;
-            m_txIov[i].iov_len = item.length;
-            std::memset(&m_txMsgs[i].msg_hdr, 0, sizeof(msghdr));
-            m_txMsgs[i].msg_hdr.msg_iov = &m_txIov[i];
-            m_txMsgs[i].msg_hdr.msg_iovlen = 1;
-            m_txMsgs[i].msg_hdr.msg_name = &addrs[i];
-            m_txMsgs[i].msg_hdr.msg_namelen = item.to.toSockaddr(m_family, addrs[i]);
-        }
+        const std::size_t messages = buildBatch(addrs, counts);
         const int sent =
-            s_sendBatch(m_fd, m_txMsgs.get(), static_cast<unsigned>(count), MSG_DONTWAIT);
+            s_sendBatch(m_fd, m_txMsgs.get(), static_cast<unsigned>(messages), MSG_DONTWAIT);
         m_counters.txSyscalls++;
         if (sent < 0)
         {
@@ -241,17 +315,31 @@ bool MmsgUdpIo::sendQueued()
             }
             if (errno == EINTR)
                 continue;
+            if (counts[0] > 1 && (errno == EINVAL || errno == EIO || errno == ENOPROTOOPT ||
+                                  errno == EOPNOTSUPP))
+            {
+                // The kernel or the route refused segmentation offload (kernels before 4.18,
+                // devices without checksum offload): send this socket's datagrams one by one
+                // from now on, these included.
+                m_gso = false;
+                continue;
+            }
             // A hard error belongs to the first message (unreachable peer, EMSGSIZE, a v6 peer on
-            // a v4 socket): drop that one, like a loss on the wire, and go on with the rest.
-            m_counters.txDropped++;
-            m_txPool.release(m_txQueue[m_txHead].slab);
-            ++m_txHead;
+            // a v4 socket): drop its datagrams, like a loss on the wire, and go on with the rest.
+            for (std::size_t i = 0; i < counts[0]; ++i)
+                m_txPool.release(m_txQueue[m_txHead + i].slab);
+            m_counters.txDropped += counts[0];
+            m_txHead += counts[0];
             continue;
         }
+        std::size_t datagrams = 0;
         for (int i = 0; i < sent; ++i)
-            m_txPool.release(m_txQueue[m_txHead + static_cast<std::size_t>(i)].slab);
-        m_txHead += static_cast<std::size_t>(sent);
-        m_counters.txDatagrams += static_cast<std::uint64_t>(sent);
+            datagrams += counts[i];
+        for (std::size_t i = 0; i < datagrams; ++i)
+            m_txPool.release(m_txQueue[m_txHead + i].slab);
+        m_txHead += datagrams;
+        m_counters.txDatagrams += datagrams;
+        m_counters.txMessages += static_cast<std::uint64_t>(sent);
         // A partial batch: the next call reports why (or sends the rest).
     }
     m_txQueue.clear();

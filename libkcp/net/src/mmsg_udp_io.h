@@ -6,6 +6,8 @@
 
 #include <QSocketNotifier>
 
+#include <sys/socket.h>
+
 #include <memory>
 #include <vector>
 
@@ -27,8 +29,9 @@ namespace kcp::net::detail
 // Reads drain: recvmmsg(64) is repeated while it returns full batches (a short batch means the
 // queue is empty; the level-triggered notifier fires again if more arrived meanwhile), capped per
 // wake-up so that one busy socket cannot starve the worker's timer and its other sockets.
-// Sends queue copies (the core's views die at popTransmit) and leave in sendmmsg batches of 64;
-// what the kernel does not take (EAGAIN, partial batch) waits in a bounded backlog.
+// Sends queue copies (the core's views die at popTransmit) and leave in sendmmsg batches of 64
+// messages, each one datagram or, with UDP GSO, a run of equal-size datagrams to one peer; what
+// the kernel does not take (EAGAIN, partial batch) waits in a bounded backlog.
 class MmsgUdpIo final : public DatagramIo
 {
 public:
@@ -49,11 +52,19 @@ public:
     using SendBatch = int (*)(int fd, mmsghdr* messages, unsigned count, int flags);
     static SendBatch s_sendBatch;
     bool writeWaiting() const { return m_writeWaiting; }
+    // UDP GSO on (default unless KCPDESK_GSO=0) or off for this socket; whether it is on.
+    void setSegmentationOffload(bool on) { m_gso = on; }
+    bool segmentationOffload() const { return m_gso; }
 
 private:
     struct TxItem;
+    struct GsoControl
+    {
+        alignas(cmsghdr) char bytes[CMSG_SPACE(sizeof(std::uint16_t))];
+    };
 
     void onReadable();
+    std::size_t buildBatch(sockaddr_storage* addrs, std::uint16_t* counts);
     bool sendQueued(); // false: the kernel is full, wait for the write notifier
     void setWriteWait(bool on);
 
@@ -64,6 +75,10 @@ private:
     std::unique_ptr<QSocketNotifier> m_readNotifier;
     std::unique_ptr<QSocketNotifier> m_writeNotifier;
     bool m_writeWaiting = false;
+    // UDP GSO (UDP_SEGMENT): runs of equal-size datagrams to one peer leave as one message, cut
+    // into datagrams late in the kernel's send path. Off with KCPDESK_GSO=0, and by itself for
+    // good on this socket when the kernel refuses it.
+    bool m_gso = true;
 
     // Send side: FIFO [m_txHead, size) of queued copies, slabs recycled through m_txPool.
     BufferPool m_txPool;
@@ -71,6 +86,7 @@ private:
     std::size_t m_txHead = 0;
     std::unique_ptr<mmsghdr[]> m_txMsgs;
     std::unique_ptr<iovec[]> m_txIov;
+    std::unique_ptr<GsoControl[]> m_txControl;
 };
 
 } // namespace kcp::net::detail

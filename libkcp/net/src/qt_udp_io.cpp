@@ -121,7 +121,10 @@ void QtUdpIo::send(const Peer& to, std::span<const std::uint8_t> datagram)
     if (n < 0)
         m_counters.txDropped++;
     else
+    {
         m_counters.txDatagrams++;
+        m_counters.txMessages++;
+    }
 }
 
 } // namespace kcp::net::detail

@@ -367,6 +367,7 @@ void addIo(IoStats& total, const IoCounters& c)
     total.rxTruncated += c.rxTruncated;
     total.txDatagrams += c.txDatagrams;
     total.txSyscalls += c.txSyscalls;
+    total.txMessages += c.txMessages;
     total.txDropped += c.txDropped;
     total.txBlocked += c.txBlocked;
 }
@@ -900,6 +901,7 @@ void Worker::reap()
         m_retiredIo.rxTruncated += c.rxTruncated;
         m_retiredIo.txDatagrams += c.txDatagrams;
         m_retiredIo.txSyscalls += c.txSyscalls;
+        m_retiredIo.txMessages += c.txMessages;
         m_retiredIo.txDropped += c.txDropped;
         m_retiredIo.txBlocked += c.txBlocked;
     }

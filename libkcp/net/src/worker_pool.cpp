@@ -211,6 +211,7 @@ IoStats WorkerPool::collectIo()
         total.rxTruncated += part.rxTruncated;
         total.txDatagrams += part.txDatagrams;
         total.txSyscalls += part.txSyscalls;
+        total.txMessages += part.txMessages;
         total.txDropped += part.txDropped;
         total.txBlocked += part.txBlocked;
         total.timerWakeups += part.timerWakeups;

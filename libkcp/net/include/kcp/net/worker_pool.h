@@ -30,6 +30,7 @@ struct IoStats
     quint64 rxTruncated = 0; // datagrams over 1500 bytes, dropped
     quint64 txDatagrams = 0;
     quint64 txSyscalls = 0; // sendmmsg / writeDatagram calls
+    quint64 txMessages = 0; // kernel messages: datagrams, or with UDP GSO runs of them
     quint64 txDropped = 0;  // refused by the kernel or over the send backlog: lost
     quint64 txBlocked = 0;  // times the kernel answered EAGAIN (send backlog in use)
     // The workers' own wake-ups: deadline timer firings and session timer services. Idle
