@@ -294,8 +294,8 @@ private slots:
         }
     }
 
-    // UDP GSO in the mmsg backend: runs of equal-size datagrams to one peer leave as one
-    // message. Whatever the mix (runs with a short last datagram, tiny ACK-size ones, two peers
+    // UDP GSO and GRO in the mmsg backend: runs of equal-size datagrams to one peer leave as one
+    // message (and may arrive as one buffer). Whatever the mix (runs with a short last datagram, tiny ACK-size ones, two peers
     // interleaved), every datagram arrives whole, with its own length, in order per peer, and
     // with GSO on in fewer messages than datagrams.
     void mmsgSegmentationKeepsDatagrams_data()
@@ -315,12 +315,16 @@ private slots:
         MmsgUdpIo receivers[2];
         std::vector<Sent> got[2];
         QString error;
+        std::size_t largestBatch = 0;
         for (int r = 0; r < 2; ++r)
         {
+            receivers[r].setSegmentationOffload(gso); // decides UDP GRO at bind()
             QVERIFY(receivers[r].bind(QHostAddress::LocalHost, 0, 16 << 20, error));
+            QCOMPARE(receivers[r].receiveOffload(), gso);
             receivers[r].setReceiveHandler(
-                [&got, r](std::span<RxDatagram> batch)
+                [&got, &largestBatch, r](std::span<RxDatagram> batch)
                 {
+                    largestBatch = std::max(largestBatch, batch.size());
                     for (const RxDatagram& d : batch)
                     {
                         int seq = -1;
@@ -366,6 +370,9 @@ private slots:
                 QCOMPARE(got[r][i].seq, sent[r][i].seq);
                 QCOMPARE(got[r][i].length, sent[r][i].length);
             }
+        QVERIFY(largestBatch <= 64);
+        QCOMPARE(receivers[0].counters().rxDatagrams + receivers[1].counters().rxDatagrams,
+                 quint64(3000));
         const IoCounters& c = sender.counters();
         QCOMPARE(c.txDatagrams, quint64(3000));
         QCOMPARE(c.txDropped, quint64(0));

@@ -53,6 +53,32 @@ RxArena& rxArena()
     return arena;
 }
 
+// With UDP GRO the kernel hands over runs of datagrams from one sender as one buffer of up to
+// 64 KB (a control message gives the datagram size): fewer, larger slots. Allocated on first use,
+// per worker thread like RxArena.
+constexpr int GroSlots = 16;
+constexpr std::size_t GroSlotSize = 65536;
+struct GroArena
+{
+    std::unique_ptr<std::uint8_t[]> buffers{new std::uint8_t[GroSlotSize * GroSlots]};
+    mmsghdr msgs[GroSlots];
+    iovec iov[GroSlots];
+    sockaddr_storage addrs[GroSlots];
+    struct Control
+    {
+        alignas(cmsghdr) char bytes[CMSG_SPACE(sizeof(int))];
+    } control[GroSlots];
+    RxDatagram batch[DatagramIo::BatchSize];
+};
+
+GroArena& groArena()
+{
+    static thread_local std::unique_ptr<GroArena> arena;
+    if (!arena)
+        arena = std::make_unique<GroArena>();
+    return *arena;
+}
+
 QString errnoString(const char* what)
 {
     return QStringLiteral("%1: %2").arg(QString::fromLatin1(what),
@@ -147,9 +173,15 @@ bool MmsgUdpIo::bind(const QHostAddress& address, quint16 port, int socketBuffer
     m_localAddress = dualStack ? QHostAddress(QHostAddress::Any) : address;
     m_localPort = e.port;
 
+    if (m_gso)
+    {
+        const int on = 1;
+        m_gro = ::setsockopt(m_fd, SOL_UDP, UDP_GRO, &on, sizeof on) == 0;
+    }
+
     m_readNotifier = std::make_unique<QSocketNotifier>(m_fd, QSocketNotifier::Read);
     QObject::connect(m_readNotifier.get(), &QSocketNotifier::activated, m_readNotifier.get(),
-                     [this] { onReadable(); });
+                     [this] { m_gro ? onReadableGro() : onReadable(); });
     return true;
 }
 
@@ -195,6 +227,82 @@ void MmsgUdpIo::onReadable()
             m_handler(std::span<RxDatagram>(a.batch, static_cast<std::size_t>(kept)));
         if (n < BatchSize)
             return; // short read: the queue was empty when the kernel answered
+    }
+}
+
+void MmsgUdpIo::onReadableGro()
+{
+    GroArena& a = groArena();
+    m_counters.rxWakeups++;
+    for (int round = 0; round < MaxBatchesPerWakeup; ++round)
+    {
+        for (int i = 0; i < GroSlots; ++i)
+        {
+            a.iov[i].iov_base = a.buffers.get() + static_cast<std::size_t>(i) * GroSlotSize;
+            a.iov[i].iov_len = GroSlotSize;
+            std::memset(&a.msgs[i].msg_hdr, 0, sizeof(msghdr));
+            a.msgs[i].msg_hdr.msg_iov = &a.iov[i];
+            a.msgs[i].msg_hdr.msg_iovlen = 1;
+            a.msgs[i].msg_hdr.msg_name = &a.addrs[i];
+            a.msgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+            a.msgs[i].msg_hdr.msg_control = a.control[i].bytes;
+            a.msgs[i].msg_hdr.msg_controllen = sizeof a.control[i].bytes;
+        }
+        const int n = ::recvmmsg(m_fd, a.msgs, GroSlots, MSG_DONTWAIT, nullptr);
+        m_counters.rxSyscalls++;
+        if (n <= 0)
+            return;
+
+        // Hand the datagrams over in batches of at most BatchSize; the buffers stay valid until
+        // this round ends.
+        std::size_t kept = 0;
+        const auto deliver = [&]
+        {
+            if (kept > 0 && m_handler)
+                m_handler(std::span<RxDatagram>(a.batch, kept));
+            kept = 0;
+        };
+        for (int i = 0; i < n; ++i)
+        {
+            mmsghdr& m = a.msgs[i];
+            Endpoint from;
+            if ((m.msg_hdr.msg_flags & MSG_TRUNC) ||
+                !Endpoint::fromSockaddr(reinterpret_cast<const sockaddr*>(&a.addrs[i]), from))
+            {
+                m_counters.rxTruncated++;
+                continue;
+            }
+            std::size_t segment = m.msg_len;
+            for (cmsghdr* c = CMSG_FIRSTHDR(&m.msg_hdr); c; c = CMSG_NXTHDR(&m.msg_hdr, c))
+            {
+                if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO)
+                {
+                    int size = 0;
+                    std::memcpy(&size, CMSG_DATA(c), sizeof size);
+                    if (size > 0)
+                        segment = static_cast<std::size_t>(size);
+                }
+            }
+            auto* base = static_cast<std::uint8_t*>(a.iov[i].iov_base);
+            // An empty datagram is one datagram too (junk the session layer counts).
+            for (std::size_t off = 0; off < m.msg_len || (off == 0 && m.msg_len == 0);
+                 off += std::max<std::size_t>(segment, 1))
+            {
+                const std::size_t length = std::min<std::size_t>(segment, m.msg_len - off);
+                m_counters.rxDatagrams++;
+                if (length > MaxDatagram)
+                {
+                    m_counters.rxTruncated++;
+                    continue;
+                }
+                a.batch[kept++] = RxDatagram{base + off, length, from};
+                if (kept == static_cast<std::size_t>(BatchSize))
+                    deliver();
+            }
+        }
+        deliver();
+        if (n < GroSlots)
+            return;
     }
 }
 

@@ -55,6 +55,9 @@ public:
     // UDP GSO on (default unless KCPDESK_GSO=0) or off for this socket; whether it is on.
     void setSegmentationOffload(bool on) { m_gso = on; }
     bool segmentationOffload() const { return m_gso; }
+    // Whether the socket receives with UDP GRO (set at bind() when GSO is wanted and the kernel
+    // has it).
+    bool receiveOffload() const { return m_gro; }
 
 private:
     struct TxItem;
@@ -64,6 +67,7 @@ private:
     };
 
     void onReadable();
+    void onReadableGro();
     std::size_t buildBatch(sockaddr_storage* addrs, std::uint16_t* counts);
     bool sendQueued(); // false: the kernel is full, wait for the write notifier
     void setWriteWait(bool on);
@@ -79,6 +83,8 @@ private:
     // into datagrams late in the kernel's send path. Off with KCPDESK_GSO=0, and by itself for
     // good on this socket when the kernel refuses it.
     bool m_gso = true;
+    // UDP GRO (same switch): the kernel may deliver such runs whole; we cut them up again.
+    bool m_gro = false;
 
     // Send side: FIFO [m_txHead, size) of queued copies, slabs recycled through m_txPool.
     BufferPool m_txPool;
