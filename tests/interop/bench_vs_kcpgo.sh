@@ -44,6 +44,8 @@ GO111MODULE=off GOPATH=$G GOCACHE=$WORK/gocache GOPROXY=off GOFLAGS= \
 echo "kcpdesk: bench_kcp_net --seconds $SECONDS_PER_CASE (one worker thread, then inline) ..." >&2
 KCPDESK_WORKERS=1 "$OURS" --seconds "$SECONDS_PER_CASE" > "$WORK/ours.txt"
 KCPDESK_WORKERS=0 "$OURS" --seconds "$SECONDS_PER_CASE" | sed 's/ qt / qt-inline /; s/ mmsg / mmsg-inline /' >> "$WORK/ours.txt"
+# For comparison only: kcp-go's ACK timing (ACKs at the interval flush instead of per batch).
+KCPDESK_WORKERS=1 "$OURS" --seconds "$SECONDS_PER_CASE" --backend mmsg --kcpgo-acks | sed 's/ mmsg / mmsg-kcpgoack /' >> "$WORK/ours.txt"
 
 go_mbps() {  # benchmark name -> MB/s
     awk -v n="Benchmark$1-" 'index($1, n) == 1 { for (i = 1; i < NF; i++) if ($(i + 1) == "MB/s") print $i }' "$WORK/go.txt"
@@ -53,20 +55,21 @@ our_mbps() {  # mode msglen backend -> MB/s
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2fx", a / b; else print "-" }'; }
-printf '%-16s %8s %8s | %8s %6s | %8s %6s | %8s %6s | %8s %6s\n' benchmark msglen kcpgo \
-    qt ratio mmsg ratio qt-inl ratio mmsg-inl ratio
+printf '%-16s %8s %8s | %8s %6s | %8s %6s | %8s %6s | %8s %6s | %8s %6s\n' benchmark msglen \
+    kcpgo qt ratio mmsg ratio qt-inl ratio mmsg-inl ratio kcpgoack ratio
 for row in "EchoSpeed4K echo 4096" "EchoSpeed64K echo 65536" "EchoSpeed512K echo 524288" \
            "EchoSpeed1M echo 1048576" "SinkSpeed4K sink 4096" "SinkSpeed64K sink 65536" \
            "SinkSpeed256K sink 524288" "SinkSpeed1M sink 1048576"; do
     set -- $row
     g=$(go_mbps "$1")
     line=$(printf '%-16s %8s %8s' "$1" "$3" "${g:--}")
-    for b in qt mmsg qt-inline mmsg-inline; do
+    for b in qt mmsg qt-inline mmsg-inline mmsg-kcpgoack; do
         v=$(our_mbps "$2" "$3" "$b")
         line="$line | $(printf '%8s %6s' "${v:--}" "$(ratio "$v" "$g")")"
     done
     echo "$line"
 done
 echo "(MB/s, MB = 1e6 bytes; qt/mmsg: sessions on one worker thread (default), -inl: KCPDESK_WORKERS=0,"
-echo " sessions in the benchmark's own thread; kcp-go's SinkSpeed256K really sends 524288-byte"
+echo " sessions in the benchmark's own thread; kcpgoack: mmsg on one worker with kcp-go's ACK timing"
+echo " (batchAcks off), for comparison; kcp-go's SinkSpeed256K really sends 524288-byte"
 echo " messages; load average: $(cut -d' ' -f1-3 /proc/loadavg))"
