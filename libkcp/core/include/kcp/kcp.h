@@ -24,6 +24,7 @@ struct KcpCounters
     std::uint64_t lostSegs = 0;         // LostSegs: RTO timeouts
     std::uint64_t repeatSegs = 0;       // RepeatSegs: duplicate or out-of-window PUSH
     std::uint64_t inErrors = 0;         // KCPInErrors: bad conv, cmd or length
+    std::uint64_t redundantSegs = 0;    // RedundantSegs: PUSH segments sent again as thin copies
 };
 
 // The KCP ARQ exactly as kcp-go 5.6.1 behaves (kcp.go): same segments on the wire, same RTT
@@ -49,6 +50,18 @@ public:
     // 0 keeps the current value.
     void setWindowSize(int sndWnd, int rcvWnd);
     void setStreamMode(bool on);
+    // Thin-flow redundancy (not in kcp-go; libkcp/core/README.md "Thin-flow redundancy"): while
+    // the application keeps only a few segments' worth of bytes in flight and nothing queued,
+    // each datagram carrying PUSH segments goes out k times, the copies holding only the PUSH
+    // segments. The peer sees repeated segments (kcp-go counts them in RepeatSegs) and ACKs
+    // them; the wire format is unchanged. ThinRedundancyAuto picks k from the repairs thin
+    // segments still need; 0 or 1 turns it off; 2..8 sends that many copies always.
+    static constexpr int ThinRedundancyAuto = -1;
+    static constexpr int MaxThinCopies = 8;
+    void setThinRedundancy(int mode);
+    // Copies the next thin flight would send (1 = none extra), and the loss estimate behind it.
+    int thinCopies() const;
+    double thinLossEstimate() const;
 
     // Queues application bytes (kcp-go Send). Returns 0, -1 for empty data, or -2 when the data
     // would need more than 255 segments (checked in stream mode too, after topping up the last

@@ -34,6 +34,11 @@ struct SessionConfig
     bool ackNoDelay = false;
     bool streamMode = true;        // kcptun always runs KCP in stream mode
     bool writeDelay = false;       // kcptun: off, every write flushes
+    // Thin-flow redundancy (kcp.h Kcp::setThinRedundancy): while the application keeps only a
+    // few segments in flight, datagrams carrying PUSH segments are sent k times, k from the
+    // measured loss. Kcp::ThinRedundancyAuto (-1), 0 or 1 = off, 2..8 = always that many.
+    // Not in kcptun; the peer only sees repeated segments, so any kcp-go peer copes.
+    int thinRedundancy = Kcp::ThinRedundancyAuto;
 
     // Empty when usable, else a sentence naming the bad field.
     std::string validate() const;

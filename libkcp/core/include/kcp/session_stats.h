@@ -30,6 +30,8 @@ struct SessionStats
     std::int32_t waitSnd = 0;       // sndQueue + sndBuf
     std::uint32_t maxXmit = 0;      // most transmissions of one unacknowledged segment
     bool deadLink = false;
+    std::int32_t thinCopies = 1;    // datagrams per thin flight now (SessionConfig::thinRedundancy)
+    double thinLoss = 0;            // the loss estimate thin redundancy chose them by
     SnmpCounters counters;
 };
 

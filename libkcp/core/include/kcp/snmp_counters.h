@@ -43,6 +43,7 @@ struct SnmpCounters
     std::uint64_t PathReceived = 0;         // FEC slots that arrived
     std::uint64_t PathLost = 0;             // FEC slots the peer sent that never arrived
     std::uint64_t PathLostData = 0;         // ... of which data shards
+    std::uint64_t RedundantSegs = 0;        // PUSH segments sent again as thin-flow copies
 
     SnmpCounters& operator+=(const SnmpCounters& other);
 };
@@ -56,6 +57,6 @@ struct SnmpColumn
 // kcptun's --snmplog columns after "Unix", in order (kcp-go 5.6.1 Header()).
 const std::array<SnmpColumn, 24>& kcptunSnmpColumns();
 // Every counter: kcptun's columns followed by KcpDesk's additions.
-const std::array<SnmpColumn, 28>& allSnmpColumns();
+const std::array<SnmpColumn, 29>& allSnmpColumns();
 
 } // namespace kcp

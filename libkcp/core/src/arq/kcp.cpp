@@ -30,6 +30,9 @@ Kcp::Impl::Impl(std::uint32_t conv, Output output)
     , m_output(std::move(output))
 {
     m_ackList.reserve(ikcp::WndRcv);
+    // kcp-go has no thin redundancy: a bare Kcp behaves like kcp-go until asked (SessionConfig
+    // turns it on).
+    m_thin.setMode(0);
 }
 
 Kcp::Impl::~Impl()
@@ -271,6 +274,21 @@ void Kcp::setWindowSize(int sndWnd, int rcvWnd)
 void Kcp::setStreamMode(bool on)
 {
     m_impl->m_stream = on;
+}
+
+void Kcp::setThinRedundancy(int mode)
+{
+    m_impl->m_thin.setMode(mode);
+}
+
+int Kcp::thinCopies() const
+{
+    return m_impl->m_thin.enabled() ? m_impl->m_thin.copies() : 1;
+}
+
+double Kcp::thinLossEstimate() const
+{
+    return m_impl->m_thin.lossEstimate();
 }
 
 int Kcp::send(std::span<const std::uint8_t> data)

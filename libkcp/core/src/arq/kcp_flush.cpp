@@ -14,14 +14,10 @@ using detail::Segment;
 // take it past mtu. The buffer is reused; the reserved front bytes belong to the layers below.
 void Kcp::Impl::makeSpace(std::size_t space)
 {
+    // kcp-go emits unconditionally and its session drops buffers without a whole segment;
+    // an empty buffer only gets here for a segment queued before the mtu shrank.
     if (m_used + space > m_mtu)
-    {
-        // kcp-go emits unconditionally and its session drops buffers without a whole segment;
-        // an empty buffer only gets here for a segment queued before the mtu shrank.
-        if (m_used > m_reserved)
-            m_output(m_buffer.data(), m_used);
-        m_used = m_reserved;
-    }
+        emit();
     // Such a leftover oversized segment makes one oversized datagram (kcp-go would panic).
     if (m_used + space > m_buffer.size())
         m_buffer.resize(m_used + space);
@@ -30,9 +26,59 @@ void Kcp::Impl::makeSpace(std::size_t space)
 // kcp-go flush's flushBuffer closure: emit what is left, if anything.
 void Kcp::Impl::flushBuffer()
 {
+    emit();
+}
+
+void Kcp::Impl::emit()
+{
     if (m_used > m_reserved)
         m_output(m_buffer.data(), m_used);
+    if (m_pushStart != NoPush && m_copies > 1)
+    {
+        // Copies carry the PUSH segments only: a duplicated ACK would count as several ACKs in
+        // the peer's fast-retransmit logic (kcp-go counts fastack once per datagram). Each copy
+        // is its own datagram below (own FEC slot, own nonce), so losses hit them independently.
+        const std::size_t pushBytes = m_used - m_pushStart;
+        if (m_pushStart != m_reserved)
+            std::memmove(m_buffer.data() + m_reserved, m_buffer.data() + m_pushStart, pushBytes);
+        for (int i = 1; i < m_copies; ++i)
+            m_output(m_buffer.data(), m_reserved + pushBytes);
+        m_counters.redundantSegs += static_cast<std::uint64_t>(m_copies - 1) * m_pushSegs;
+    }
+    if (m_bufferHasFirstThin)
+    {
+        m_thin.onFlight(m_copies);
+        ++m_thinFlight;
+        m_bufferHasFirstThin = false;
+    }
     m_used = m_reserved;
+    m_pushStart = NoPush;
+    m_pushSegs = 0;
+}
+
+// A thin flight: the application is not keeping the pipe full (nothing queued behind the window,
+// a few segments' worth of bytes in flight), so each segment is a message someone waits for and
+// copies are cheap. Once a flush is not thin the session counts as bulk until snd_buf empties,
+// so the tail and the retransmissions of a bulk transfer are never copied.
+bool Kcp::Impl::thinFlight()
+{
+    if (m_bulk || !m_thin.enabled())
+        return false;
+    if (!m_sndQueue.empty() || m_sndBuf.size() > ThinMaxSegments)
+    {
+        m_bulk = true;
+        return false;
+    }
+    std::size_t bytes = 0;
+    for (std::size_t i = 0; i < m_sndBuf.size(); ++i)
+        if (!m_sndBuf[i].acked)
+            bytes += m_sndBuf[i].len;
+    if (bytes > ThinMaxMss * m_mss)
+    {
+        m_bulk = true;
+        return false;
+    }
+    return true;
 }
 
 // kcp-go segment.encode for a segment without payload; every encode counts in OutSegs.
@@ -64,6 +110,7 @@ void Kcp::Impl::transmitIfDue(Segment& segment, FlushPass& pass)
         // First transmission.
         segment.rto = m_rxRto;
         segment.resendts = now + segment.rto;
+        segment.thinCopies = pass.thin ? static_cast<std::uint8_t>(m_copies) : 0;
     }
     else if (segment.fastack >= pass.resent)
     {
@@ -98,10 +145,26 @@ void Kcp::Impl::transmitIfDue(Segment& segment, FlushPass& pass)
         return; // skipped by fewer than `resent` ACKs while new data flows: wait
     }
 
+    // Every copy of a thin segment was lost (or its ACK was): the evidence thin redundancy
+    // learns the loss rate from.
+    if (segment.xmit == 1 && segment.thinCopies != 0 && segment.thinFlight != m_lastRepairedFlight)
+    {
+        m_lastRepairedFlight = segment.thinFlight;
+        m_thin.onRepair(segment.thinCopies);
+    }
+
     ++segment.xmit;
     segment.ts = now;
 
     makeSpace(SegmentHeaderSize + segment.len);
+    if (m_pushStart == NoPush)
+        m_pushStart = m_used;
+    ++m_pushSegs;
+    if (segment.xmit == 1 && segment.thinCopies != 0)
+    {
+        segment.thinFlight = m_thinFlight;
+        m_bufferHasFirstThin = true;
+    }
     SegmentHeader h;
     h.conv = m_conv;
     h.cmd = static_cast<std::uint8_t>(Command::Push);
@@ -200,6 +263,9 @@ std::uint32_t Kcp::Impl::flush(Millis now, bool ackOnly)
     if (m_nocwnd == 0)
         cwnd = std::min(m_cwnd, cwnd);
 
+    if (m_sndBuf.empty())
+        m_bulk = false;
+
     // Give queued segments their sn while they fit into snd_una + cwnd.
     std::size_t newSegsCount = 0;
     while (newSegsCount < m_sndQueue.size() && timeDiff(m_sndNxt, m_sndUna + cwnd) < 0)
@@ -216,6 +282,8 @@ std::uint32_t Kcp::Impl::flush(Millis now, bool ackOnly)
         m_fastresend > 0 ? static_cast<std::uint32_t>(m_fastresend) : 0xFFFFFFFFu;
 
     FlushPass pass{now, resent, newSegsCount > 0, ctl.wnd, ctl.una};
+    pass.thin = thinFlight();
+    m_copies = pass.thin ? m_thin.copies() : 1;
     std::int32_t minrto = static_cast<std::int32_t>(m_interval);
 
     // kcp-go walks all of snd_buf on every flush. Most segments are simply waiting (sent, not
@@ -247,6 +315,7 @@ std::uint32_t Kcp::Impl::flush(Millis now, bool ackOnly)
     scan(runs.second, runs.secondSize);
 
     flushBuffer();
+    m_copies = 1;
 
     m_counters.lostSegs += pass.lost;
     m_counters.fastRetransSegs += pass.fast;

@@ -2,6 +2,7 @@
 
 #include "kcp/kcp.h"
 #include "segment_ring.h"
+#include "thin_redundancy.h"
 #include "kcp/buffer_pool.h"
 
 #include <cstdint>
@@ -50,6 +51,11 @@ struct Segment
     std::uint32_t xmit = 0;     // transmissions so far
     std::uint8_t frg = 0;
     bool acked = false; // acked out of order: kept in snd_buf until una passes it
+    // Copies of its first transmission when it left in a thin flight, 0 when not thin, and
+    // which flight (datagram) that was, mod 256: segments of one datagram share its fate, so
+    // their repairs count as one.
+    std::uint8_t thinCopies = 0;
+    std::uint8_t thinFlight = 0;
 };
 
 struct AckItem
@@ -121,6 +127,10 @@ public:
     KcpCounters m_counters;
     BufferPool m_slabs;
 
+    // Thin-flow redundancy (kcp.h setThinRedundancy). Not part of kcp-go.
+    detail::ThinRedundancy m_thin;
+    bool m_bulk = false; // latched by a flush that was not thin, until snd_buf empties
+
 private:
     std::uint8_t* allocData(std::size_t len);
     void releaseData(detail::Segment& seg);
@@ -145,12 +155,18 @@ private:
         bool newSegments;         // this flush moved segments from snd_queue into snd_buf
         std::uint16_t wnd;        // stamped on every segment
         std::uint32_t una;        //   "
+        bool thin = false;        // a thin flight: PUSH datagrams go out m_copies times
         std::uint64_t change = 0; // fast + early retransmits (for cwnd)
         std::uint64_t lost = 0;
         std::uint64_t fast = 0;
         std::uint64_t early = 0;
     };
     void transmitIfDue(detail::Segment& segment, FlushPass& pass);
+    bool thinFlight();
+
+    // Emits m_buffer as one datagram, then copies of its PUSH segments (m_pushStart..m_used)
+    // so that m_copies datagrams carry them in all.
+    void emit();
 
     // Output buffer cursor for flush (kcp-go's makeSpace/flushBuffer closures).
     void makeSpace(std::size_t space);
@@ -158,6 +174,16 @@ private:
     void encodeControl(const SegmentHeader& header);
 
     std::size_t m_used = 0; // bytes of m_buffer in use, reserved bytes included
+    static constexpr std::size_t NoPush = ~std::size_t{0};
+    // Thin: at most this many segments in snd_buf and this many mss of unacked bytes.
+    static constexpr std::size_t ThinMaxSegments = 32;
+    static constexpr std::size_t ThinMaxMss = 3;
+    std::size_t m_pushStart = NoPush; // first PUSH byte in m_buffer
+    std::uint32_t m_pushSegs = 0; // PUSH segments in m_buffer
+    int m_copies = 1;             // datagrams per PUSH-carrying datagram in this flush
+    bool m_bufferHasFirstThin = false; // m_buffer holds a thin segment's first transmission
+    std::uint8_t m_thinFlight = 0;     // id of the thin flight m_buffer will be
+    int m_lastRepairedFlight = -1;     // flight whose repair was counted last
 };
 
 } // namespace kcp

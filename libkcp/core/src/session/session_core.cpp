@@ -33,6 +33,10 @@ std::string SessionConfig::validate() const
         return "sndwnd and rcvwnd must be between 1 and 65535 segments";
     if (noDelay.interval < 1 || noDelay.resend < 0 || noDelay.nc < 0 || noDelay.nodelay < 0)
         return "interval must be positive and nodelay, resend, nc not negative";
+    if (thinRedundancy < Kcp::ThinRedundancyAuto || thinRedundancy > Kcp::MaxThinCopies)
+        return "thin redundancy must be auto (-1), off (0 or 1) or 2.." +
+               std::to_string(Kcp::MaxThinCopies) + " copies, got " +
+               std::to_string(thinRedundancy);
     return {};
 }
 
@@ -67,6 +71,7 @@ SessionCore::SessionCore(std::uint32_t conv, const SessionConfig& config, Random
     m_kcp.setNoDelay(config.noDelay);
     m_kcp.setWindowSize(config.sndWnd, config.rcvWnd);
     m_kcp.setStreamMode(config.streamMode);
+    m_kcp.setThinRedundancy(config.thinRedundancy);
     m_transmit.reserve(64);
 }
 
@@ -345,6 +350,8 @@ SessionStats SessionCore::stats() const
     s.waitSnd = m_kcp.waitSnd();
     s.maxXmit = m_kcp.maxXmit();
     s.deadLink = m_kcp.deadLink();
+    s.thinCopies = m_kcp.thinCopies();
+    s.thinLoss = m_kcp.thinLossEstimate();
 
     s.counters = m_counters;
     const KcpCounters& k = m_kcp.counters();
@@ -355,6 +362,7 @@ SessionStats SessionCore::stats() const
     s.counters.EarlyRetransSegs = k.earlyRetransSegs;
     s.counters.LostSegs = k.lostSegs;
     s.counters.RepeatSegs = k.repeatSegs;
+    s.counters.RedundantSegs = k.redundantSegs;
     if (m_fecDecoder)
     {
         const FecDecoderCounters& f = m_fecDecoder->counters();

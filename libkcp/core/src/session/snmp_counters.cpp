@@ -36,19 +36,20 @@ constexpr std::array<SnmpColumn, 24> KcptunColumns{{
     {"FECShortShards", &C::FECShortShards},
 }};
 
-constexpr std::array<SnmpColumn, 28> makeAllColumns()
+constexpr std::array<SnmpColumn, 29> makeAllColumns()
 {
-    std::array<SnmpColumn, 28> all{};
+    std::array<SnmpColumn, 29> all{};
     for (std::size_t i = 0; i < KcptunColumns.size(); ++i)
         all[i] = KcptunColumns[i];
     all[24] = {"FECGeometryMismatch", &C::FECGeometryMismatch};
     all[25] = {"PathReceived", &C::PathReceived};
     all[26] = {"PathLost", &C::PathLost};
     all[27] = {"PathLostData", &C::PathLostData};
+    all[28] = {"RedundantSegs", &C::RedundantSegs};
     return all;
 }
 
-constexpr std::array<SnmpColumn, 28> AllColumns = makeAllColumns();
+constexpr std::array<SnmpColumn, 29> AllColumns = makeAllColumns();
 
 } // namespace
 
@@ -64,7 +65,7 @@ const std::array<SnmpColumn, 24>& kcptunSnmpColumns()
     return KcptunColumns;
 }
 
-const std::array<SnmpColumn, 28>& allSnmpColumns()
+const std::array<SnmpColumn, 29>& allSnmpColumns()
 {
     return AllColumns;
 }

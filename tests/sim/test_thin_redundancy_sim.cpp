@@ -1,0 +1,170 @@
+// Thin-flow redundancy (kcp.h Kcp::setThinRedundancy) in the virtual-time simulator: request/
+// response traffic over one session, as the tunnel benchmark's latency probe makes it.
+
+#include "echo_sim.h"
+#include "transfer_sim.h"
+
+#include "kcp/key_derivation.h"
+#include "kcp/mode_preset.h"
+
+#include <QtTest>
+
+using namespace sim;
+
+namespace
+{
+
+kcp::SessionConfig sessionConfig(bool server, int thinRedundancy)
+{
+    static const kcp::SessionKey key = kcp::deriveKcptunKey("thin-sim");
+    kcp::SessionConfig c;
+    c.crypt = "aes";
+    c.key = key;
+    c.dataShards = 0;  // the benchmark's L10-D25-nofec
+    c.parityShards = 0;
+    c.noDelay = *kcp::modePreset("fast");
+    c.sndWnd = server ? 1024 : 128;  // kcptun's default windows
+    c.rcvWnd = server ? 1024 : 512;
+    c.thinRedundancy = thinRedundancy;
+    return c;
+}
+
+EchoConfig echo(double loss, Millis oneWayDelay, int thinRedundancy, std::uint64_t seed)
+{
+    EchoConfig e;
+    e.client = sessionConfig(false, thinRedundancy);
+    e.server = sessionConfig(true, thinRedundancy);
+    e.up.loss = loss;
+    e.up.delay = oneWayDelay;
+    e.down = e.up;
+    e.seed = seed;
+    e.startSpread = 2 * oneWayDelay;
+    e.messages = 5000;
+    return e;
+}
+
+QByteArray describe(const EchoResult& r)
+{
+    const auto& c = r.client.counters;
+    const auto& s = r.server.counters;
+    return QStringLiteral("n %1, p50 %2 ms, p90 %3, p99 %4, max %5; copies c/s %6/%7 "
+                          "(k now %8/%9, loss est %10/%11); retrans c/s %12/%13; "
+                          "link lost %14/%15 of %16/%17")
+        .arg(r.latencies.size())
+        .arg(r.percentile(0.5))
+        .arg(r.percentile(0.9))
+        .arg(r.percentile(0.99))
+        .arg(r.latencies.empty() ? 0 : r.latencies.back())
+        .arg(c.RedundantSegs)
+        .arg(s.RedundantSegs)
+        .arg(r.client.thinCopies)
+        .arg(r.server.thinCopies)
+        .arg(r.client.thinLoss, 0, 'f', 3)
+        .arg(r.server.thinLoss, 0, 'f', 3)
+        .arg(c.RetransSegs)
+        .arg(s.RetransSegs)
+        .arg(r.up.lost)
+        .arg(r.down.lost)
+        .arg(r.up.sent)
+        .arg(r.down.sent)
+        .toUtf8();
+}
+
+} // namespace
+
+class TestThinRedundancySim : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void cutsP99AtTenPercentLoss_data();
+    void cutsP99AtTenPercentLoss();
+    void noCopiesOnACleanLink();
+    void fixedCopiesArriveAsRepeats();
+    void bulkTransferSendsNoCopies();
+    void rejectsAnOutOfRangeSetting();
+};
+
+void TestThinRedundancySim::cutsP99AtTenPercentLoss_data()
+{
+    QTest::addColumn<std::uint64_t>("seed");
+    for (const std::uint64_t seed : {1u, 2u, 3u, 4u, 5u, 6u, 7u, 8u})
+        QTest::addRow("seed %llu", static_cast<unsigned long long>(seed)) << seed;
+}
+
+void TestThinRedundancySim::cutsP99AtTenPercentLoss()
+{
+    QFETCH(std::uint64_t, seed);
+    // The benchmark's L10-D25-nofec: 10 % loss each way, RTT 50 ms, 11 streams in one session.
+    const EchoResult off = runEcho(echo(0.10, 25, 0, seed));
+    const EchoResult on = runEcho(echo(0.10, 25, kcp::Kcp::ThinRedundancyAuto, seed));
+    qInfo("off: %s", describe(off).constData());
+    qInfo("auto: %s", describe(on).constData());
+    QVERIFY2(off.completed, describe(off).constData());
+    QVERIFY2(on.completed, describe(on).constData());
+    QCOMPARE(off.client.counters.RedundantSegs + off.server.counters.RedundantSegs, 0u);
+    QVERIFY(on.client.counters.RedundantSegs > 0 && on.server.counters.RedundantSegs > 0);
+    // Copies arrive as repeated segments at the peer, nothing else changes there.
+    QVERIFY(on.server.counters.RepeatSegs > 0 && on.client.counters.RepeatSegs > 0);
+    QVERIFY2(on.percentile(0.99) * 3 <= off.percentile(0.99),
+             (describe(on) + " vs off " + describe(off)).constData());
+    // The loss estimate finds the link's 10 % (from a handful of repairs, so roughly).
+    QVERIFY2(on.client.thinLoss > 0.04 && on.client.thinLoss < 0.25, describe(on).constData());
+}
+
+void TestThinRedundancySim::noCopiesOnACleanLink()
+{
+    const EchoResult r = runEcho(echo(0.0, 25, kcp::Kcp::ThinRedundancyAuto, 4));
+    QVERIFY2(r.completed, describe(r).constData());
+    QCOMPARE(r.client.counters.RedundantSegs, 0u);
+    QCOMPARE(r.server.counters.RedundantSegs, 0u);
+    QCOMPARE(r.client.thinCopies, 1);
+    QCOMPARE(r.server.thinCopies, 1);
+    QCOMPARE(r.percentile(0.99), Millis(50));
+}
+
+void TestThinRedundancySim::fixedCopiesArriveAsRepeats()
+{
+    EchoConfig e = echo(0.0, 10, 3, 5);
+    e.messages = 500;
+    const EchoResult r = runEcho(e);
+    QVERIFY2(r.completed, describe(r).constData());
+    // No loss: every extra copy reaches the peer as a repeat of a segment it already has.
+    QVERIFY(r.client.counters.RedundantSegs > 0);
+    QCOMPARE(r.server.counters.RepeatSegs, r.client.counters.RedundantSegs);
+    QCOMPARE(r.client.counters.RepeatSegs, r.server.counters.RedundantSegs);
+    QCOMPARE(r.client.thinCopies, 3);
+    // Two extra copies of each PUSH segment sent, and no retransmission needed.
+    QCOMPARE(r.client.counters.RetransSegs, 0u);
+    QCOMPARE(r.client.counters.RedundantSegs % 2, 0u);
+}
+
+void TestThinRedundancySim::bulkTransferSendsNoCopies()
+{
+    TransferConfig t;
+    t.client = sessionConfig(false, kcp::Kcp::ThinRedundancyAuto);
+    t.server = sessionConfig(true, kcp::Kcp::ThinRedundancyAuto);
+    t.up.loss = 0.10;
+    t.up.delay = 25;
+    t.down = t.up;
+    t.bytesUp = 8u << 20;
+    t.seed = 6;
+    const TransferResult r = runTransfer(t);
+    QVERIFY(r.completed && r.intact);
+    QVERIFY(r.client.counters.RetransSegs > 0);
+    QCOMPARE(r.client.counters.RedundantSegs, 0u);
+    QCOMPARE(r.server.counters.RedundantSegs, 0u);
+}
+
+void TestThinRedundancySim::rejectsAnOutOfRangeSetting()
+{
+    kcp::SessionConfig c = sessionConfig(false, 9);
+    QVERIFY(!c.validate().empty());
+    c.thinRedundancy = -2;
+    QVERIFY(!c.validate().empty());
+    c.thinRedundancy = 8;
+    QVERIFY(c.validate().empty());
+}
+
+QTEST_APPLESS_MAIN(TestThinRedundancySim)
+#include "test_thin_redundancy_sim.moc"
