@@ -324,6 +324,12 @@ void TestKcptunConfig::validation_data()
     QTest::newRow("negative autoexpire") << 0 << QStringList{"--autoexpire", "-5"}
                                          << "--autoexpire";
     QTest::newRow("bad metrics") << 1 << QStringList{"--metrics", "nope"} << "--metrics";
+    QTest::newRow("thinredundancy off") << 0 << QStringList{"--thinredundancy", "off"} << "";
+    QTest::newRow("thinredundancy 8") << 1 << QStringList{"--thinredundancy", "8"} << "";
+    QTest::newRow("thinredundancy 9") << 0 << QStringList{"--thinredundancy", "9"}
+                                      << "--thinredundancy";
+    QTest::newRow("thinredundancy word") << 1 << QStringList{"--thinredundancy", "max"}
+                                         << "--thinredundancy";
 }
 
 void TestKcptunConfig::validation()
@@ -360,7 +366,13 @@ void TestKcptunConfig::conversions()
     QCOMPARE(s.crypt, std::string("salsa20"));
     QCOMPARE(s.noDelay.interval, 30);
     QCOMPARE(s.ackNoDelay, true);
+    QCOMPARE(s.thinRedundancy, kcp::Kcp::ThinRedundancyAuto);  // KcpDesk's default
     QCOMPARE(s.validate(), std::string());
+    KcptunConfig thin = c;
+    QCOMPARE(loadKcptunJson(thin, R"({"thinredundancy": "3"})"), QString());
+    QCOMPARE(thin.sessionConfig(kcp::SessionKey{}).thinRedundancy, 3);
+    QCOMPARE(loadKcptunJson(thin, R"({"thinredundancy": "off"})"), QString());
+    QCOMPARE(thin.sessionConfig(kcp::SessionKey{}).thinRedundancy, 0);
     const kcp::SmuxConfig m = c.smuxConfig();
     QCOMPARE(m.version, 2);
     QCOMPARE(m.keepAliveInterval, kcp::Millis(5000));

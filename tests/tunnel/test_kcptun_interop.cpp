@@ -233,6 +233,63 @@ bool waitForTcp(quint16 port, int timeoutMs)
     return false;
 }
 
+// `streams` connections through port, each doing `rounds` 64-byte request/response round trips
+// one at a time (interactive traffic: thin flights); returns "" or what went wrong.
+QString pingPongThrough(quint16 port, int streams, int rounds)
+{
+    struct Flow
+    {
+        std::unique_ptr<QTcpSocket> socket = std::make_unique<QTcpSocket>();
+        QByteArray request;
+        QByteArray reply;
+        int done = 0;
+    };
+    std::vector<Flow> flows(static_cast<std::size_t>(streams));
+    QRandomGenerator rng(quint32(port) * 31u);
+    const auto next = [&rng](Flow& f) {
+        f.request.resize(64);
+        for (char& c : f.request)
+            c = char(rng.generate());
+        f.reply.clear();
+        f.socket->write(f.request);
+    };
+    QString problem;
+    for (Flow& f : flows)
+    {
+        QTcpSocket* s = f.socket.get();
+        QObject::connect(s, &QTcpSocket::connected, s, [&f, &next] { next(f); });
+        QObject::connect(s, &QTcpSocket::readyRead, s, [&f, &next, &problem, s, rounds] {
+            f.reply += s->readAll();
+            if (f.reply.size() < f.request.size())
+                return;
+            if (f.reply != f.request)
+                problem = QStringLiteral("round trip %1 came back different").arg(f.done);
+            else if (++f.done < rounds)
+                next(f);
+        });
+        s->connectToHost(QHostAddress::LocalHost, port);
+    }
+    QElapsedTimer timer;
+    timer.start();
+    const auto finished = [&] {
+        return std::all_of(flows.begin(), flows.end(),
+                           [rounds](const Flow& f) { return f.done >= rounds; });
+    };
+    while (!finished() && problem.isEmpty() && timer.elapsed() < TransferTimeoutMs)
+        QTest::qWait(5);
+    if (!problem.isEmpty())
+        return problem;
+    for (std::size_t i = 0; i < flows.size(); ++i)
+        if (flows[i].done < rounds)
+            return QStringLiteral("stream %1: %2 of %3 round trips after %4 ms (%5)")
+                .arg(i)
+                .arg(flows[i].done)
+                .arg(rounds)
+                .arg(timer.elapsed())
+                .arg(flows[i].socket->errorString());
+    return {};
+}
+
 KcptunConfig resolve(TunnelRole role, const QStringList& args)
 {
     KcptunConfig config;
@@ -257,6 +314,8 @@ private slots:
     void wrongKeyAtOurClientFailsFast();
     void wrongKeyAtOurServerIsCounted();
     void fecMismatchIsReportedAndDataIntact();
+    void thinRedundancyCopiesAreAcceptedByKcptun_data();
+    void thinRedundancyCopiesAreAcceptedByKcptun();
 };
 
 void TestKcptunInterop::initTestCase()
@@ -516,6 +575,74 @@ void TestKcptunInterop::fecMismatchIsReportedAndDataIntact()
         return n;
     };
     QTRY_VERIFY_WITH_TIMEOUT(mismatches() > 0, 5000);
+}
+
+void TestKcptunInterop::thinRedundancyCopiesAreAcceptedByKcptun_data()
+{
+    QTest::addColumn<bool>("oursIsClient");
+    QTest::newRow("ours->kcptun") << true;
+    QTest::newRow("kcptun->ours") << false;
+}
+
+// Our copies of thin flights (--thinredundancy, fixed at 3 here so they certainly happen) are
+// plain repeated KCP segments to kcptun: it must ACK them, deliver each byte once, and live on.
+void TestKcptunInterop::thinRedundancyCopiesAreAcceptedByKcptun()
+{
+    QFETCH(bool, oursIsClient);
+    EchoServer echo;
+    const quint16 serverPort = freeUdpPort();
+    LossyRelay relay(serverPort, 0.10);
+    const QString remote = QStringLiteral("127.0.0.1:%1").arg(relay.port());
+    const QString udp = QStringLiteral("127.0.0.1:%1").arg(serverPort);
+    const QString target = QStringLiteral("127.0.0.1:%1").arg(echo.port());
+    const QString local = QStringLiteral("127.0.0.1:%1").arg(freeTcpPort());
+    const QStringList common{"--key", "thin", "--quiet", "--crypt", "aes", "--ds", "0", "--ps",
+                             "0", "--nocomp", "--mode", "fast"};
+    const QStringList ours{"--thinredundancy", "3"};
+
+    Child peer;
+    std::unique_ptr<TunnelClient> ourClient;
+    std::unique_ptr<TunnelServer> ourServer;
+    quint16 entry = 0;
+    QString error;
+    if (oursIsClient)
+    {
+        peer.process->start(KcptunServer, QStringList{"-l", udp, "-t", target} + common);
+        QVERIFY(peer.process->waitForStarted(5000));
+        ourClient = std::make_unique<TunnelClient>(
+            resolve(TunnelRole::Client, QStringList{"-l", local, "-r", remote} + common + ours));
+        QVERIFY2(ourClient->start(&error), qPrintable(error));
+        entry = ourClient->port();
+    }
+    else
+    {
+        ourServer = std::make_unique<TunnelServer>(
+            resolve(TunnelRole::Server, QStringList{"-l", udp, "-t", target} + common + ours));
+        QVERIFY2(ourServer->start(&error), qPrintable(error));
+        peer.process->start(KcptunClient, QStringList{"-l", local, "-r", remote} + common);
+        QVERIFY(peer.process->waitForStarted(5000));
+        entry = quint16(local.section(':', 1).toUInt());
+        QVERIFY2(waitForTcp(entry, 10000), peer.output().constData());
+    }
+
+    const QString problem = pingPongThrough(entry, 4, 150);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem + "\n" + QString::fromLocal8Bit(peer.output())));
+    QVERIFY(relay.dropped() > 0);
+    // The worker publishes stats about once a second.
+    quint64 copies = 0;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            const TunnelSnapshot snap = oursIsClient ? ourClient->snapshot() : ourServer->snapshot();
+            copies = 0;
+            for (const TunnelSessionSnapshot& session : snap.sessions)
+                copies += session.kcp.counters.RedundantSegs;
+            return copies > 0;
+        }(),
+        5000);
+    qInfo("600 round trips, %llu copies sent, relay dropped %llu of %llu datagrams",
+          static_cast<unsigned long long>(copies), static_cast<unsigned long long>(relay.dropped()),
+          static_cast<unsigned long long>(relay.dropped() + relay.relayed()));
+    QCOMPARE(peer.process->state(), QProcess::Running);
 }
 
 QTEST_GUILESS_MAIN(TestKcptunInterop)

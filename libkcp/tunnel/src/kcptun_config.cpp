@@ -131,6 +131,10 @@ QStringList KcptunConfig::validate() const
     check(!tcp, QStringLiteral("--tcp (fake TCP through tcpraw) is not supported by KcpDesk"));
     if (!metrics.isEmpty())
         checkAddress("metrics", metrics, {false, true, true});
+    check(parseThinRedundancy(thinredundancy).has_value(),
+          QStringLiteral("--thinredundancy must be auto, off or a copy count 2..%1, got \"%2\"")
+              .arg(Kcp::MaxThinCopies)
+              .arg(thinredundancy));
     return problems;
 }
 
@@ -144,6 +148,19 @@ QStringList KcptunConfig::warnings() const
     if (role == TunnelRole::Server && pprof)
         w << QStringLiteral("--pprof is kcptun's Go profiler; ignored");
     return w;
+}
+
+std::optional<int> parseThinRedundancy(const QString& value)
+{
+    if (value == QLatin1String("auto"))
+        return Kcp::ThinRedundancyAuto;
+    if (value == QLatin1String("off"))
+        return 0;
+    bool ok = false;
+    const int copies = value.toInt(&ok);
+    if (ok && copies >= 0 && copies <= Kcp::MaxThinCopies)
+        return copies;
+    return std::nullopt;
 }
 
 SessionConfig KcptunConfig::sessionConfig() const
@@ -167,6 +184,7 @@ SessionConfig KcptunConfig::sessionConfig(const SessionKey& derivedKey) const
     s.ackNoDelay = acknodelay;
     s.streamMode = true;
     s.writeDelay = false;
+    s.thinRedundancy = parseThinRedundancy(thinredundancy).value_or(Kcp::ThinRedundancyAuto);
     return s;
 }
 

@@ -7,6 +7,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 namespace kcp::tunnel
 {
 
@@ -66,6 +68,8 @@ struct KcptunConfig
 
     // --- KcpDesk additions ---
     QString metrics;  // Prometheus text endpoint host:port, empty = off
+    // Thin-flow redundancy (SessionConfig::thinRedundancy): "auto", "off" or a copy count 2..8.
+    QString thinredundancy = QStringLiteral("auto");
 
     static KcptunConfig defaults(TunnelRole role);
 
@@ -99,5 +103,9 @@ struct KcptunConfig
 
 // "normal", "fast", "fast2", "fast3", "manual".
 const QStringList& kcptunModes();
+
+// --thinredundancy: "auto" -> Kcp::ThinRedundancyAuto, "off" -> 0, "0".."8" -> that count
+// (0 and 1 mean off); nullopt for anything else.
+std::optional<int> parseThinRedundancy(const QString& value);
 
 } // namespace kcp::tunnel
