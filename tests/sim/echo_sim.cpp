@@ -56,8 +56,8 @@ struct Endpoint
         while (!outbound.empty())
         {
             const std::vector<std::uint8_t>& message = outbound.front();
-            const std::size_t accepted = session.write(
-                now, std::span<const std::uint8_t>(message).subspan(outboundOffset));
+            const std::size_t accepted =
+                session.write(now, std::span<const std::uint8_t>(message).subspan(outboundOffset));
             outboundOffset += accepted;
             if (outboundOffset < message.size())
                 return;
@@ -76,7 +76,8 @@ struct Endpoint
             const std::size_t n = session.read(buffer);
             if (n == 0)
                 break;
-            inbound.insert(inbound.end(), buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(n));
+            inbound.insert(inbound.end(), buffer.begin(),
+                           buffer.begin() + static_cast<std::ptrdiff_t>(n));
         }
         std::size_t offset = 0;
         while (inbound.size() - offset >= recordBytes)
@@ -106,7 +107,8 @@ Millis EchoResult::percentile(double q) const
 {
     if (latencies.empty())
         return 0;
-    const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(latencies.size())));
+    const auto rank =
+        static_cast<std::size_t>(std::ceil(q * static_cast<double>(latencies.size())));
     return latencies[std::clamp<std::size_t>(rank, 1, latencies.size()) - 1];
 }
 
@@ -122,8 +124,8 @@ EchoResult runEcho(const EchoConfig& config)
 
     const std::size_t recordBytes = std::max<std::size_t>(config.messageBytes, 16);
     const auto streams = static_cast<std::size_t>(std::max(config.streams, 1));
-    std::vector<std::uint32_t> nextIndex(streams, 0);  // per stream: next message to send
-    std::vector<std::uint32_t> expected(streams, 0);   // ... and the next echo expected
+    std::vector<std::uint32_t> nextIndex(streams, 0); // per stream: next message to send
+    std::vector<std::uint32_t> expected(streams, 0);  // ... and the next echo expected
     const auto warmup = static_cast<std::uint32_t>(std::max(config.warmupPerStream, 0));
     int recordedStarted = 0;
 
@@ -154,9 +156,8 @@ EchoResult runEcho(const EchoConfig& config)
 
     // Streams start spread over startSpread ms (probes never start in the same millisecond).
     std::size_t startedStreams = 0;
-    const auto startDue = [&](std::size_t s) {
-        return static_cast<Millis>(s * static_cast<std::size_t>(config.startSpread) / streams);
-    };
+    const auto startDue = [&](std::size_t s)
+    { return static_cast<Millis>(s * static_cast<std::size_t>(config.startSpread) / streams); };
 
     Millis t = 0;
     for (;;)
@@ -166,32 +167,39 @@ EchoResult runEcho(const EchoConfig& config)
 
         bool serverGot = false;
         bool clientGot = false;
-        up.deliver(t, [&](std::span<std::uint8_t> d) {
-            server.onDatagram(t, d);
-            serverGot = true;
-        });
-        down.deliver(t, [&](std::span<std::uint8_t> d) {
-            client.onDatagram(t, d);
-            clientGot = true;
-        });
+        up.deliver(t,
+                   [&](std::span<std::uint8_t> d)
+                   {
+                       server.onDatagram(t, d);
+                       serverGot = true;
+                   });
+        down.deliver(t,
+                     [&](std::span<std::uint8_t> d)
+                     {
+                         client.onDatagram(t, d);
+                         clientGot = true;
+                     });
 
-        serverApp.drain(server, recordBytes, [&](const std::uint8_t* record) {
-            serverApp.outbound.emplace_back(record, record + recordBytes);
-        });
-        clientApp.drain(client, recordBytes, [&](const std::uint8_t* record) {
-            const std::uint32_t stream = getU32(record);
-            const std::uint32_t index = getU32(record + 4);
-            if (stream >= streams || index != expected[stream] ||
-                getU32(record + 12) != static_cast<std::uint32_t>(mix(stream * 1'000'003 + index)))
-            {
-                intact = false;
-                return;
-            }
-            ++expected[stream];
-            if (index >= warmup)
-                result.latencies.push_back(t - getU32(record + 8));
-            sendNext(stream, t);
-        });
+        serverApp.drain(server, recordBytes,
+                        [&](const std::uint8_t* record)
+                        { serverApp.outbound.emplace_back(record, record + recordBytes); });
+        clientApp.drain(client, recordBytes,
+                        [&](const std::uint8_t* record)
+                        {
+                            const std::uint32_t stream = getU32(record);
+                            const std::uint32_t index = getU32(record + 4);
+                            if (stream >= streams || index != expected[stream] ||
+                                getU32(record + 12) !=
+                                    static_cast<std::uint32_t>(mix(stream * 1'000'003 + index)))
+                            {
+                                intact = false;
+                                return;
+                            }
+                            ++expected[stream];
+                            if (index >= warmup)
+                                result.latencies.push_back(t - getU32(record + 8));
+                            sendNext(stream, t);
+                        });
         if (config.batchAcks)
         {
             if (serverGot)

@@ -24,13 +24,13 @@ struct EchoConfig
 {
     kcp::SessionConfig client;
     kcp::SessionConfig server;
-    LinkConfig up;    // client -> server
-    LinkConfig down;  // server -> client
+    LinkConfig up;   // client -> server
+    LinkConfig down; // server -> client
     int streams = 11;
-    int messages = 2000;       // recorded round trips, over all streams
-    int warmupPerStream = 3;   // unrecorded round trips per stream first (latprobe's default)
-    std::size_t messageBytes = 72;  // smux header 8 + latprobe's 64 bytes
-    Millis startSpread = 0;  // stream i starts at i * startSpread / streams
+    int messages = 2000;           // recorded round trips, over all streams
+    int warmupPerStream = 3;       // unrecorded round trips per stream first (latprobe's default)
+    std::size_t messageBytes = 72; // smux header 8 + latprobe's 64 bytes
+    Millis startSpread = 0;        // stream i starts at i * startSpread / streams
     // Like the net worker (KcpOptions::batchAcks): owed ACKs leave after each receive batch.
     bool batchAcks = true;
     std::uint64_t seed = 1;
@@ -39,8 +39,8 @@ struct EchoConfig
 
 struct EchoResult
 {
-    bool completed = false;  // every message came back, intact and in order per stream
-    std::vector<Millis> latencies;  // recorded round trips, sorted
+    bool completed = false;        // every message came back, intact and in order per stream
+    std::vector<Millis> latencies; // recorded round trips, sorted
     Millis virtualMs = 0;
     kcp::SessionStats client;
     kcp::SessionStats server;

@@ -20,10 +20,10 @@ kcp::SessionConfig sessionConfig(bool server, int thinRedundancy)
     kcp::SessionConfig c;
     c.crypt = "aes";
     c.key = key;
-    c.dataShards = 0;  // the benchmark's L10-D25-nofec
+    c.dataShards = 0; // the benchmark's L10-D25-nofec
     c.parityShards = 0;
     c.noDelay = *kcp::modePreset("fast");
-    c.sndWnd = server ? 1024 : 128;  // kcptun's default windows
+    c.sndWnd = server ? 1024 : 128; // kcptun's default windows
     c.rcvWnd = server ? 1024 : 512;
     c.thinRedundancy = thinRedundancy;
     return c;

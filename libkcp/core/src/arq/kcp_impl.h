@@ -178,9 +178,9 @@ private:
     // Thin: at most this many segments in snd_buf and this many mss of unacked bytes.
     static constexpr std::size_t ThinMaxSegments = 32;
     static constexpr std::size_t ThinMaxMss = 3;
-    std::size_t m_pushStart = NoPush; // first PUSH byte in m_buffer
-    std::uint32_t m_pushSegs = 0; // PUSH segments in m_buffer
-    int m_copies = 1;             // datagrams per PUSH-carrying datagram in this flush
+    std::size_t m_pushStart = NoPush;  // first PUSH byte in m_buffer
+    std::uint32_t m_pushSegs = 0;      // PUSH segments in m_buffer
+    int m_copies = 1;                  // datagrams per PUSH-carrying datagram in this flush
     bool m_bufferHasFirstThin = false; // m_buffer holds a thin segment's first transmission
     std::uint8_t m_thinFlight = 0;     // id of the thin flight m_buffer will be
     int m_lastRepairedFlight = -1;     // flight whose repair was counted last
