@@ -62,6 +62,9 @@ public:
     // Copies the next thin flight would send (1 = none extra), and the loss estimate behind it.
     int thinCopies() const;
     double thinLossEstimate() const;
+    // Loss measured on the incoming path (e.g. by the FEC decoder), which auto mode takes when
+    // it is higher than what its own repairs show.
+    void setThinLossHint(double loss);
 
     // Queues application bytes (kcp-go Send). Returns 0, -1 for empty data, or -2 when the data
     // would need more than 255 segments (checked in stream mode too, after topping up the last

@@ -111,6 +111,7 @@ private:
     void enqueue(std::uint8_t* slab, std::size_t bodyLength);
     void feedKcp(std::span<const std::uint8_t> segments, bool regular, Millis now);
     void runUpdate(Millis now);
+    void updateThinLossHint();
 
     SessionConfig m_config;
     RandomSource& m_random;
@@ -132,6 +133,11 @@ private:
     bool m_updateArmed = false;
     std::optional<Millis> m_lastReceive;
     SnmpCounters m_counters;
+    // Incoming path loss from the FEC decoder, smoothed over windows of datagrams, for the
+    // thin-flow redundancy (Kcp::setThinLossHint).
+    std::uint64_t m_hintSeen = 0;
+    std::uint64_t m_hintLost = 0;
+    double m_pathLoss = -1; // < 0: no window measured yet
 };
 
 } // namespace kcp

@@ -286,6 +286,11 @@ int Kcp::thinCopies() const
     return m_impl->m_thin.enabled() ? m_impl->m_thin.copies() : 1;
 }
 
+void Kcp::setThinLossHint(double loss)
+{
+    m_impl->m_thin.setLossHint(loss);
+}
+
 double Kcp::thinLossEstimate() const
 {
     return m_impl->m_thin.lossEstimate();

@@ -27,7 +27,16 @@ void ThinRedundancy::setMode(int mode)
     m_flights[1] = PriorFlights;
     m_total = PriorFlights;
     m_loss = 0;
+    m_hint = 0;
     m_sinceUpdate = 0;
+}
+
+void ThinRedundancy::setLossHint(double loss)
+{
+    if (m_mode != Auto)
+        return;
+    m_hint = std::clamp(loss, 0.0, MaxLoss);
+    chooseCopies();
 }
 
 void ThinRedundancy::onFlight(int copies)
@@ -68,7 +77,7 @@ void ThinRedundancy::update()
     if (repairs <= 0)
     {
         m_loss = 0;
-        m_copies = 1;
+        chooseCopies();
         return;
     }
 
@@ -98,12 +107,17 @@ void ThinRedundancy::update()
             (slope(mid) > 0 ? lo : hi) = mid;
         }
     m_loss = lo;
+    chooseCopies();
+}
 
+void ThinRedundancy::chooseCopies()
+{
+    const double loss = lossEstimate();
     int k = 1;
-    double residual = m_loss;
+    double residual = loss;
     while (residual > TargetResidual && k < AutoMaxCopies)
     {
-        residual *= m_loss;
+        residual *= loss;
         ++k;
     }
     m_copies = k;

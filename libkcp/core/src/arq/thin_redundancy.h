@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -39,8 +40,13 @@ public:
     bool enabled() const { return m_mode == Auto || m_mode > 1; }
     // Copies for the next thin flight.
     int copies() const { return m_copies; }
-    // The current loss estimate (0 before any repair).
-    double lossEstimate() const { return m_loss; }
+    // The loss estimate k is chosen from: the model's, or the hint when that is higher (0
+    // before any evidence).
+    double lossEstimate() const { return std::max(m_loss, m_hint); }
+    // Loss measured on the way in (the FEC decoder's seqid gaps; paths are mostly symmetric).
+    // It counts from the first datagrams, where repairs are rare while k is 1, and it still
+    // sees the losses that FEC parity repairs before the sender would retransmit.
+    void setLossHint(double loss);
 
     // A thin segment went out for the first time, as `copies` copies.
     void onFlight(int copies);
@@ -49,10 +55,12 @@ public:
 
 private:
     void update();
+    void chooseCopies();
 
     int m_mode = Auto;
     int m_copies = 1;
     double m_loss = 0;
+    double m_hint = 0;
     std::array<double, MaxCopies + 1> m_flights{};
     std::array<double, MaxCopies + 1> m_repairs{};
     double m_total = 0;
