@@ -161,8 +161,9 @@ void TestTunnelLoopback::unixSocketTarget()
     // For an abstract socket Qt's full name is the address without its leading NUL, which is
     // what "@" stands for.
     const QString target = abstract ? "@" + echo.fullServerName() : echo.fullServerName();
-    QVERIFY2(server.start(resolve(TunnelRole::Server, QStringList{"-l", udp, "-t", target} + common)),
-             qPrintable(server.errorString()));
+    QVERIFY2(
+        server.start(resolve(TunnelRole::Server, QStringList{"-l", udp, "-t", target} + common)),
+        qPrintable(server.errorString()));
     Tunnel client;
     QVERIFY2(client.start(resolve(TunnelRole::Client,
                                   QStringList{"-l", "127.0.0.1:0", "-r", udp} + common)),
