@@ -187,6 +187,114 @@ def crypto_seeds(capture, fec_vectors, crypt_vectors):
     write(t, "roundtrip_block", b"\x03" + bytes(range(64)))
 
 
+# --- fuzz_smux_session -----------------------------------------------------------------------
+# config: byte 0 bit 0 v2, bit 1 server, bits 2-3 budget, 4-5 window, bit 6 pair; byte 1 frame
+# size bits 0-1, output bound bits 2-3. single ops (% 11): 0 raw [u16][bytes], 1 frame [cmd][sid
+# index][u16][bytes], 2 accept, 3 read [index][u16], 4 write [index][u16], 5 open, 6 close
+# [index], 7 consume [u16], 8 tick [u16], 10 events. pair ops ((op & 0x7f) % 7, bit 7 = server):
+# 0 open, 1 write [index][u16], 2 deliver [u16], 3 accept + read [index][u16], 4 tick [u8].
+
+SMUX_CMD = {"SYN": 0, "FIN": 1, "PSH": 2, "NOP": 3, "UPD": 4}
+
+
+def smux_seeds(smux_vectors, capture):
+    t = "smux_session"
+    for seq in smux_vectors["sequences"]:
+        v = seq["version"]
+        version_bit = 1 if v == 2 else 0
+        # kcptun defaults: budget 4194304, window 2097152, frame 32768, output 262144.
+        config = bytes([version_bit | 0x02 | (3 << 2) | (3 << 4), 2 | (3 << 2)])
+        c2s = bytes.fromhex(seq["client_to_server_hex"])
+        out = bytearray(config)
+        out += bytes([0]) + u16(len(c2s)) + c2s           # the client's bytes, one piece
+        out += bytes([2, 3, 5]) + u16(64)                 # accept, read the new stream (index 5)
+        out += bytes([4, 5]) + u16(6) + bytes([7]) + u16(0xFFFF) + bytes([10])
+        write(t, f"server_v{v}_real_client", out)
+
+        # The same bytes frame by frame through the well-formed-frame op, as a client.
+        s2c = bytes.fromhex(seq["server_to_client_hex"])
+        out = bytearray(bytes([config[0] & ~0x02, config[1]]))
+        out += bytes([5])                                  # open sid 3 first
+        for f in seq["server_to_client_frames"]:
+            payload = bytes.fromhex(f.get("data_hex", ""))
+            sid_index = {0: 0, 1: 1, 2: 2, 3: 3, 5: 4}.get(f["sid"], 5)
+            out += bytes([1, SMUX_CMD[f["cmd"]], sid_index]) + u16(len(payload)) + payload
+            out += bytes([3, 3]) + u16(4096)
+        out += bytes([8]) + u16(40000) + bytes([8]) + u16(40000) + bytes([10])
+        write(t, f"client_v{v}_frames_and_timeout", out)
+
+        # Pair: open, write 100 KB, deliver in pieces, read, echo back.
+        out = bytearray(bytes([version_bit | 0x40 | (2 << 2) | (1 << 4), 1 | (2 << 2)]))
+        out += bytes([0, 1, 0]) + u16(50000)
+        for _ in range(8):
+            out += bytes([2]) + u16(9000) + bytes([0x83, 0]) + u16(30000) + bytes([0x82]) + u16(200)
+        out += bytes([0x81, 0]) + u16(3000) + bytes([0x82]) + u16(0xFFFF)
+        out += bytes([3, 0]) + u16(5000) + bytes([4, 200, 6, 0, 0])
+        write(t, f"pair_v{v}", out)
+
+    frames = capture["reassembled_smux_frames"]
+    for direction in ("c2s", "s2c"):
+        stream = bytearray()
+        for f in frames[direction]:
+            payload = bytes.fromhex(f.get("data_hex", ""))
+            stream += struct.pack("<BBHI", f["ver"], SMUX_CMD[f["cmd"]], len(payload), f["sid"])
+            stream += payload
+        role = 0x02 if direction == "c2s" else 0
+        out = bytearray(bytes([role | (3 << 2) | (3 << 4), 2 | (3 << 2)]))
+        if not role:
+            out += bytes([5])
+        for i in range(0, len(stream), 1000):  # KCP hands it over in pieces
+            piece = stream[i:i + 1000]
+            out += bytes([0]) + u16(len(piece)) + piece + bytes([2, 3, 5]) + u16(8192)
+        write(t, f"capture_{direction}", out)
+
+
+# --- fuzz_snappy_stream ----------------------------------------------------------------------
+# mode byte: bit 0 round trip ([u16 length][u8 bit 0: +65536][bytes] writes), else the framed
+# stream in pieces [u16 length][bytes].
+
+
+def snappy_seeds(snappy_vectors):
+    t = "snappy_stream"
+    for i, vector in enumerate(snappy_vectors["vectors"]):
+        framed = bytes.fromhex(vector["framed_stream_hex"])
+        write(t, f"decode_{i}_whole", b"\x00" + u16(len(framed)) + framed)
+        out = bytearray(b"\x00")
+        for k in range(0, len(framed), 7):
+            out += u16(len(framed[k:k + 7])) + framed[k:k + 7]
+        write(t, f"decode_{i}_pieces", out)
+        out = bytearray(b"\x03")
+        for w in vector["writes_hex"]:
+            data = bytes.fromhex(w)
+            out += u16(len(data)) + b"\x00" + data
+        write(t, f"roundtrip_{i}", out)
+    write(t, "roundtrip_two_chunks", b"\x05" + u16(100) + b"\x01" + bytes(range(100)))
+
+
+# --- fuzz_kcptun_config ----------------------------------------------------------------------
+# mode byte bit 0 server; arguments separated by newlines; 0x00; the JSON -c would load.
+
+
+def config_seeds(capture):
+    t = "kcptun_config"
+    for role, key in ((0, "client_command"), (1, "server_command")):
+        args = capture[key].split()[1:]
+        write(t, key, bytes([role]) + "\n".join(args).encode())
+        settings = {"key": capture["passphrase"], "crypt": capture["crypt"], "mode": "fast",
+                    "datashard": int(capture["datashard"]),
+                    "parityshard": int(capture["parityshard"]), "nocomp": True,
+                    "mtu": int(capture["mtu"]), "smuxver": int(capture["smuxver"])}
+        if role:
+            settings.update(listen=":29900", target="127.0.0.1:12948", sndwnd=1024)
+        else:
+            settings.update(localaddr="127.0.0.1:12948", remoteaddr="[::1]:29900-29910", conn=2,
+                            autoexpire=60, scavengettl=600)
+        write(t, key + "_json", bytes([role]) + b"-c\nconfig.json\x00" +
+              json.dumps(settings).encode())
+    write(t, "manual_mode_flags", b"\x00--mode=manual\n-nodelay\n1\n--interval=0x14\n"
+          b"--resend\n2\n-nc=1\n--acknodelay=true\n--streambuf\n65536\n--smuxbuf=131072")
+
+
 def main():
     capture = load("kcptun_capture.json")
     fec_vectors = load("fec_packets.json")
@@ -199,6 +307,9 @@ def main():
     fec_seeds(capture, fec_vectors)
     kcp_seeds(capture)
     crypto_seeds(capture, fec_vectors, crypt_vectors)
+    smux_seeds(load("smux_frames.json"), capture)
+    snappy_seeds(load("snappy_stream.json"))
+    config_seeds(capture)
     for directory in sorted(SEEDS.iterdir()):
         files = sorted(directory.iterdir())
         print(f"{directory.name}: {len(files)} seeds, {sum(f.stat().st_size for f in files)} bytes")

@@ -397,9 +397,12 @@ void TestKcptunConfig::conversions()
 
     QCOMPARE(c.warnings(), QStringList());
     KcptunConfig marked = c;
-    marked.dscp = 46;
-    QCOMPARE(marked.warnings().size(), 1);
-    QVERIFY(marked.warnings()[0].contains("--dscp 46"));
+    marked.dscp = 46;  // applied (test_tunnel_dscp), so no warning
+    QCOMPARE(marked.warnings(), QStringList());
+    KcptunConfig profiled = KcptunConfig::defaults(TunnelRole::Server);
+    profiled.pprof = true;
+    QCOMPARE(profiled.warnings().size(), 1);
+    QVERIFY(profiled.warnings()[0].contains("--pprof"));
 }
 
 void TestKcptunConfig::jsonExportRoundTrips()

@@ -1,11 +1,15 @@
 // The Tunnel facade end to end on 127.0.0.1, our client against our server (no kcptun needed):
 // start/stop from config values, state signals, snapshots, data intact through compression and
-// smux v2, and refusing bad configs and busy ports with a reason.
+// smux v2, a unix-socket target (a path, and Linux's abstract "@name"), and refusing bad configs
+// and busy ports with a reason.
 
 #include "kcp/tunnel/kcptun_command_line.h"
 #include "kcp/tunnel/tunnel.h"
 
 #include <QCryptographicHash>
+#include <QLocalServer>
+#include <QLocalSocket>
+#include <QTemporaryDir>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -36,6 +40,8 @@ class TestTunnelLoopback : public QObject
 private slots:
     void echoThroughOurOwnPair();
     void refusesBadConfigAndBusyPort();
+    void unixSocketTarget_data();
+    void unixSocketTarget();
 };
 
 void TestTunnelLoopback::echoThroughOurOwnPair()
@@ -118,6 +124,72 @@ void TestTunnelLoopback::refusesBadConfigAndBusyPort()
                               "127.0.0.1:9"});
     QVERIFY(!t.start(c));
     QVERIFY2(t.errorString().contains("cannot listen"), qPrintable(t.errorString()));
+}
+
+void TestTunnelLoopback::unixSocketTarget_data()
+{
+    QTest::addColumn<bool>("abstract");
+    QTest::newRow("path") << false;
+    QTest::newRow("abstract @name") << true;
+}
+
+void TestTunnelLoopback::unixSocketTarget()
+{
+    // kcptun-server dials a --target that is a path as a unix socket; so must we, with data
+    // intact both ways, and a missing socket must end only that stream.
+    QFETCH(bool, abstract);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString name = abstract ? QStringLiteral("/kcpdesk-test-%1")
+                                        .arg(QCoreApplication::applicationPid())
+                                  : dir.filePath("echo.sock");
+    QLocalServer echo;
+    if (abstract)
+        echo.setSocketOptions(QLocalServer::AbstractNamespaceOption);
+    QVERIFY2(echo.listen(name), qPrintable(echo.errorString()));
+    connect(&echo, &QLocalServer::newConnection, this, [&] {
+        while (QLocalSocket* s = echo.nextPendingConnection())
+            connect(s, &QLocalSocket::readyRead, s, [s] { s->write(s->readAll()); });
+    });
+    QUdpSocket probe;
+    probe.bind(QHostAddress::LocalHost, 0);
+    const QString udp = QStringLiteral("127.0.0.1:%1").arg(probe.localPort());
+    probe.close();
+    const QStringList common{"--key", "unix", "--quiet"};
+
+    Tunnel server;
+    // For an abstract socket Qt's full name is the address without its leading NUL, which is
+    // what "@" stands for.
+    const QString target = abstract ? "@" + echo.fullServerName() : echo.fullServerName();
+    QVERIFY2(
+        server.start(resolve(TunnelRole::Server, QStringList{"-l", udp, "-t", target} + common)),
+        qPrintable(server.errorString()));
+    Tunnel client;
+    QVERIFY2(client.start(resolve(TunnelRole::Client,
+                                  QStringList{"-l", "127.0.0.1:0", "-r", udp} + common)),
+             qPrintable(client.errorString()));
+
+    QByteArray data(1 << 20, Qt::Uninitialized);
+    for (int i = 0; i < data.size(); ++i)
+        data[i] = char(i * 17 + (i >> 11));
+    QTcpSocket socket;
+    QByteArray got;
+    socket.connectToHost(QHostAddress::LocalHost, client.port());
+    QVERIFY(socket.waitForConnected(3000));
+    connect(&socket, &QTcpSocket::readyRead, this, [&] { got += socket.readAll(); });
+    socket.write(data);
+    QTRY_COMPARE_WITH_TIMEOUT(got.size(), data.size(), 20000);
+    QCOMPARE(got, data);
+
+    // The socket goes away: the next stream is closed, nothing hangs, the session lives on.
+    echo.close();
+    QTcpSocket refused;
+    refused.connectToHost(QHostAddress::LocalHost, client.port());
+    QVERIFY(refused.waitForConnected(3000));
+    refused.write("nobody listens");
+    QTRY_COMPARE_WITH_TIMEOUT(refused.state(), QAbstractSocket::UnconnectedState, 10000);
+    QCOMPARE(refused.bytesAvailable(), 0);
+    QCOMPARE(socket.state(), QAbstractSocket::ConnectedState);
 }
 
 QTEST_GUILESS_MAIN(TestTunnelLoopback)

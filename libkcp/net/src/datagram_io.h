@@ -67,9 +67,17 @@ public:
     static std::unique_ptr<DatagramIo> create(IoBackend backend);
 
     // Binds; QHostAddress::Any means dual-stack (IPv6 socket also taking IPv4, Qt's meaning),
-    // AnyIPv4 / AnyIPv6 one family. On failure returns false and sets error.
-    virtual bool bind(const QHostAddress& address, quint16 port, int socketBufferBytes,
+    // AnyIPv4 / AnyIPv6 one family. Applies the options' socket settings (socketBufferBytes,
+    // dscp). On failure returns false and sets error.
+    virtual bool bind(const QHostAddress& address, quint16 port, const KcpOptions& options,
                       QString& error) = 0;
+    // The same with only SO_RCVBUF/SO_SNDBUF set (0 = the OS default), nothing else.
+    bool bind(const QHostAddress& address, quint16 port, int socketBufferBytes, QString& error)
+    {
+        KcpOptions options;
+        options.socketBufferBytes = socketBufferBytes;
+        return bind(address, port, options, error);
+    }
     virtual QHostAddress localAddress() const = 0;
     virtual quint16 localPort() const = 0;
     virtual IoBackend backend() const = 0;

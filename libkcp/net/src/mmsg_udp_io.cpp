@@ -1,5 +1,7 @@
 #include "mmsg_udp_io.h"
 
+#include "socket_dscp.h"
+
 #include <QObject>
 
 #include <cerrno>
@@ -114,9 +116,10 @@ MmsgUdpIo::~MmsgUdpIo()
         ::close(m_fd);
 }
 
-bool MmsgUdpIo::bind(const QHostAddress& address, quint16 port, int socketBufferBytes,
+bool MmsgUdpIo::bind(const QHostAddress& address, quint16 port, const KcpOptions& options,
                      QString& error)
 {
+    const int socketBufferBytes = options.socketBufferBytes;
     // Qt's meaning of the special addresses: Any = dual-stack, AnyIPv4/AnyIPv6 = one family.
     bool v6Only = true;
     sockaddr_storage local{};
@@ -157,6 +160,12 @@ bool MmsgUdpIo::bind(const QHostAddress& address, quint16 port, int socketBuffer
     {
         ::setsockopt(m_fd, SOL_SOCKET, SO_RCVBUF, &socketBufferBytes, sizeof socketBufferBytes);
         ::setsockopt(m_fd, SOL_SOCKET, SO_SNDBUF, &socketBufferBytes, sizeof socketBufferBytes);
+    }
+    if (!applyDscp(m_fd, m_family == AF_INET6, !v6Only, options.dscp, error))
+    {
+        ::close(m_fd);
+        m_fd = -1;
+        return false;
     }
     if (::bind(m_fd, reinterpret_cast<sockaddr*>(&local), localLength) != 0)
     {

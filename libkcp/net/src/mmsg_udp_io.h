@@ -38,7 +38,8 @@ public:
     MmsgUdpIo();
     ~MmsgUdpIo() override;
 
-    bool bind(const QHostAddress& address, quint16 port, int socketBufferBytes,
+    using DatagramIo::bind;
+    bool bind(const QHostAddress& address, quint16 port, const KcpOptions& options,
               QString& error) override;
     QHostAddress localAddress() const override { return m_localAddress; }
     quint16 localPort() const override { return m_localPort; }

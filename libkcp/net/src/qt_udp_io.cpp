@@ -1,5 +1,7 @@
 #include "qt_udp_io.h"
 
+#include "socket_dscp.h"
+
 #include <QVariant>
 
 namespace kcp::net::detail
@@ -30,8 +32,10 @@ RxArena& rxArena()
 QtUdpIo::QtUdpIo() = default;
 QtUdpIo::~QtUdpIo() = default;
 
-bool QtUdpIo::bind(const QHostAddress& address, quint16 port, int socketBufferBytes, QString& error)
+bool QtUdpIo::bind(const QHostAddress& address, quint16 port, const KcpOptions& options,
+                   QString& error)
 {
+    const int socketBufferBytes = options.socketBufferBytes;
     m_socket = std::make_unique<QUdpSocket>();
     // Exclusive, like kcp-go (Go's ListenUDP sets no SO_REUSEADDR). Qt's default mode sets it,
     // and with it Linux lets two UDP sockets share a port (an ephemeral bind may even land on a
@@ -48,6 +52,14 @@ bool QtUdpIo::bind(const QHostAddress& address, quint16 port, int socketBufferBy
                                   QVariant(socketBufferBytes));
         m_socket->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption,
                                   QVariant(socketBufferBytes));
+    }
+    // Qt's TypeOfServiceOption covers IPv4 only; set the option on the descriptor for both.
+    const bool ipv6 = m_socket->localAddress().protocol() != QAbstractSocket::IPv4Protocol;
+    if (!applyDscp(int(m_socket->socketDescriptor()), ipv6,
+                   address == QHostAddress(QHostAddress::Any), options.dscp, error))
+    {
+        m_socket.reset();
+        return false;
     }
     QObject::connect(m_socket.get(), &QUdpSocket::readyRead, m_socket.get(),
                      [this] { onReadyRead(); });

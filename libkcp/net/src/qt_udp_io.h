@@ -19,7 +19,8 @@ public:
     QtUdpIo();
     ~QtUdpIo() override;
 
-    bool bind(const QHostAddress& address, quint16 port, int socketBufferBytes,
+    using DatagramIo::bind;
+    bool bind(const QHostAddress& address, quint16 port, const KcpOptions& options,
               QString& error) override;
     QHostAddress localAddress() const override;
     quint16 localPort() const override;

@@ -147,8 +147,7 @@ void Worker::openClient(ClientRequest request)
             QHostAddress(asIpv4(request.peer) ? QHostAddress::AnyIPv4 : QHostAddress::AnyIPv6);
     }
     QString error;
-    if (!transport->io->bind(bindAddress, request.bindPort, request.options.socketBufferBytes,
-                             error))
+    if (!transport->io->bind(bindAddress, request.bindPort, request.options, error))
     {
         fail(QAbstractSocket::SocketAddressNotAvailableError, error);
         return;
@@ -207,8 +206,7 @@ ListenResult Worker::listen(const ListenRequest& request)
     ListenResult result;
     auto transport = std::make_unique<Transport>();
     transport->io = DatagramIo::create(request.options.session.backend);
-    if (!transport->io->bind(request.address, request.port,
-                             request.options.session.socketBufferBytes, result.error))
+    if (!transport->io->bind(request.address, request.port, request.options.session, result.error))
         return result;
     try
     {

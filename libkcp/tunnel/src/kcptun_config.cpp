@@ -141,10 +141,6 @@ QStringList KcptunConfig::validate() const
 QStringList KcptunConfig::warnings() const
 {
     QStringList w;
-    if (dscp != 0)
-        w << QStringLiteral("--dscp %1 is accepted but not applied yet: datagrams go out "
-                            "unmarked")
-                 .arg(dscp);
     if (role == TunnelRole::Server && pprof)
         w << QStringLiteral("--pprof is kcptun's Go profiler; ignored");
     return w;

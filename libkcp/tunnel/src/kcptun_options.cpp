@@ -32,7 +32,8 @@ std::vector<KcptunOption> tail(TunnelRole role)
          "value"},
         {"parityshard", {"ps"}, &C::parityshard, "set reed-solomon erasure coding - parityshard",
          "value"},
-        {"dscp", {}, &C::dscp, "set DSCP(6bit)", "value"},
+        {"dscp", {}, &C::dscp,
+         "set DSCP(6bit), 0..63: IP_TOS / IPV6_TCLASS = dscp << 2 on the UDP socket", "value"},
         {"nocomp", {}, &C::nocomp, "disable compression", {}},
         {"acknodelay", {}, &C::acknodelay, "flush ack immediately when a packet is received", {},
          true},
@@ -81,7 +82,8 @@ std::vector<KcptunOption> build(TunnelRole role)
     {
         o = {
             {"listen", {"l"}, &C::listen, "kcp server listen address", "value"},
-            {"target", {"t"}, &C::target, "target server address", "value"},
+            {"target", {"t"}, &C::target,
+             "target server address, or path/to/unix_socket (also ./path, @abstract)", "value"},
         };
     }
     for (auto& option : common())

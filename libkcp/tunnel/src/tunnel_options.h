@@ -9,12 +9,13 @@ namespace kcp::tunnel::detail
 {
 
 // The net layer's settings for one of the tunnel's KCP sessions (kcptun's per-session setup:
-// stream mode, no write delay, mode preset, windows, mtu, acknodelay, socket buffers).
+// stream mode, no write delay, mode preset, windows, mtu, acknodelay, socket buffers, DSCP).
 inline net::KcpOptions kcpOptions(const KcptunConfig& config, const SessionKey& key)
 {
     net::KcpOptions o;
     o.session = config.sessionConfig(key);
     o.socketBufferBytes = config.sockbuf;
+    o.dscp = config.dscp;
     return o;
 }
 

@@ -6,6 +6,7 @@
 #include "kcp/tunnel/smux_connection.h"
 #include "kcp/tunnel/stream_bridge.h"
 #include "tunnel_options.h"
+#include "unix_socket_dialer.h"
 
 #include <QDateTime>
 #include <QDebug>
@@ -147,16 +148,22 @@ void TunnelServer::onIncomingStream(SmuxConnection* connection, std::uint32_t /*
     // Accept in smux order (the event's id is the queue's oldest).
     while (const auto accepted = connection->session().acceptStream())
     {
-        const auto target = m_config.targetAddress();
-        if (!target)
+        if (m_config.targetIsUnixSocket())
         {
-            // validate() only lets a unix socket path through here.
-            qWarning().noquote() << "unix socket targets are not supported yet:"
-                                 << m_config.target;
-            connection->session().closeStream(*accepted);
-            connection->pump();
+            QString error;
+            QTcpSocket* unixSocket = detail::connectUnixSocket(m_config.target, &error);
+            if (!unixSocket)
+            {
+                // As a refused TCP target: the stream is closed, the session goes on.
+                qWarning().noquote() << "stream" << *accepted << "not connected:" << error;
+                connection->session().closeStream(*accepted);
+                connection->pump();
+                continue;
+            }
+            new StreamBridge(connection, *accepted, unixSocket, m_config.quiet);
             continue;
         }
+        const auto target = m_config.targetAddress();
         // kcptun dials the target per stream; data from the stream waits in smux meanwhile.
         auto* tcp = new QTcpSocket;
         new StreamBridge(connection, *accepted, tcp, m_config.quiet);

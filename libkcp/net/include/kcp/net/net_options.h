@@ -63,6 +63,9 @@ struct KcpOptions
     qint64 readBufferSize = 4 << 20;
     // SO_RCVBUF / SO_SNDBUF of the UDP socket (kcptun --sockbuf default); 0 leaves the OS value.
     int socketBufferBytes = 4 << 20;
+    // DSCP code point (0..63, kcptun --dscp) for every datagram the session's UDP socket sends:
+    // IP_TOS / IPV6_TCLASS = dscp << 2. 0 leaves the OS default. For a server, the listener's.
+    int dscp = 0;
 };
 
 // KcpServer's settings: the options every accepted session gets, plus the listener's limits.

@@ -81,8 +81,8 @@ struct KcptunConfig
     // crypt or mode, unparsable addresses, keepalive outside 1..30, streambuf > smuxbuf, mtu over
     // 1500, --tcp, and the smux limits (wire-compat.md 4.5).
     QStringList validate() const;
-    // Settings accepted but not (yet) acting the way kcptun's do, one sentence each: --dscp
-    // (no TOS marking yet), --pprof (a Go profiler).
+    // Settings accepted but not acting the way kcptun's do, one sentence each: --pprof (a Go
+    // profiler).
     QStringList warnings() const;
 
     // The KCP session settings (key derived with PBKDF2: slow, ~ms). FEC is on only when both
