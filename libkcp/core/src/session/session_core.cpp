@@ -73,6 +73,7 @@ SessionCore::SessionCore(std::uint32_t conv, const SessionConfig& config, Random
     m_kcp.setStreamMode(config.streamMode);
     m_kcp.setThinRedundancy(config.thinRedundancy);
     m_transmit.reserve(64);
+    m_sealJobs.reserve(64);
 }
 
 SessionCore::~SessionCore()
@@ -126,13 +127,29 @@ void SessionCore::onKcpOutput(std::uint8_t* buffer, std::size_t length)
 
 void SessionCore::enqueue(std::uint8_t* slab, std::size_t bodyLength)
 {
-    const std::size_t length = m_crypto->seal(slab, bodyLength, m_random);
     if (m_transmitHead > 0 && m_transmitHead == m_transmit.size())
     {
         m_transmit.clear();
         m_transmitHead = 0;
+        m_sealedEnd = 0;
     }
-    m_transmit.push_back(Datagram{slab, length});
+    m_transmit.push_back(Datagram{slab, bodyLength});
+}
+
+// Every public call that can make KCP output ends here, so datagrams are sealed in the same order
+// and with the same nonce draws as one by one, before anyone can see them; one flush's datagrams
+// go to the cipher together, which interleaves their serial CFB chains.
+void SessionCore::sealQueued()
+{
+    if (m_sealedEnd == m_transmit.size())
+        return;
+    m_sealJobs.clear();
+    for (std::size_t i = m_sealedEnd; i < m_transmit.size(); ++i)
+        m_sealJobs.push_back(SealJob{m_transmit[i].slab, m_transmit[i].length});
+    m_crypto->sealBatch(m_sealJobs, m_random);
+    for (std::size_t i = 0; i < m_sealJobs.size(); ++i)
+        m_transmit[m_sealedEnd + i].length = m_sealJobs[i].length;
+    m_sealedEnd = m_transmit.size();
 }
 
 void SessionCore::runUpdate(Millis now)
@@ -148,6 +165,7 @@ void SessionCore::runUpdate(Millis now)
 std::span<const std::uint8_t> SessionCore::nextTransmit(Millis now)
 {
     runUpdate(now);
+    sealQueued();
     if (m_transmitHead == m_transmit.size())
         return {};
     const Datagram& d = m_transmit[m_transmitHead];
@@ -158,6 +176,7 @@ void SessionCore::popTransmit()
 {
     if (m_transmitHead == m_transmit.size())
         return;
+    sealQueued();
     const Datagram& d = m_transmit[m_transmitHead++];
     m_counters.OutPkts++;
     m_counters.OutBytes += d.length;
@@ -166,6 +185,7 @@ void SessionCore::popTransmit()
     {
         m_transmit.clear();
         m_transmitHead = 0;
+        m_sealedEnd = 0;
     }
 }
 
@@ -184,6 +204,7 @@ bool SessionCore::flushAcks(Millis now)
     if (m_kcp.pendingAcks() == 0)
         return false;
     m_kcp.flush(now, true);
+    sealQueued();
     return true;
 }
 
@@ -218,6 +239,7 @@ std::size_t SessionCore::write(Millis now, std::span<const std::uint8_t> data)
     const int window = std::min(m_kcp.sndWnd(), m_kcp.remoteWnd());
     if (!m_config.writeDelay || m_kcp.waitSnd() >= window)
         m_kcp.flush(now, false);
+    sealQueued();
     return accepted;
 }
 
@@ -328,6 +350,7 @@ void SessionCore::onDatagram(Millis now, std::span<std::uint8_t> datagram)
     }
     m_counters.InPkts++;
     m_counters.InBytes += body.size();
+    sealQueued(); // what KCP input flushed (ackNoDelay)
 }
 
 SessionStats SessionCore::stats() const
