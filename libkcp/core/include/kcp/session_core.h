@@ -127,7 +127,6 @@ private:
     std::vector<Datagram> m_transmit;  // FIFO: [m_transmitHead, size)
     std::size_t m_transmitHead = 0;
     std::size_t m_sealedEnd = 0;       // m_transmit[m_sealedEnd, size) await sealQueued()
-    std::vector<SealJob> m_sealJobs;   // sealQueued()'s batch, kept for its capacity
     std::vector<std::uint8_t*> m_paritySlabs;  // per group: where parity datagrams start
     std::vector<std::uint8_t*> m_parityOut;    // ... and where their FEC packets start
     std::vector<std::uint8_t> m_readBuffer;  // a KCP message larger than the caller's buffer

@@ -1,6 +1,7 @@
 #include "kcp/session_core.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <stdexcept>
 
@@ -73,7 +74,6 @@ SessionCore::SessionCore(std::uint32_t conv, const SessionConfig& config, Random
     m_kcp.setStreamMode(config.streamMode);
     m_kcp.setThinRedundancy(config.thinRedundancy);
     m_transmit.reserve(64);
-    m_sealJobs.reserve(64);
 }
 
 SessionCore::~SessionCore()
@@ -141,15 +141,18 @@ void SessionCore::enqueue(std::uint8_t* slab, std::size_t bodyLength)
 // go to the cipher together, which interleaves their serial CFB chains.
 void SessionCore::sealQueued()
 {
-    if (m_sealedEnd == m_transmit.size())
-        return;
-    m_sealJobs.clear();
-    for (std::size_t i = m_sealedEnd; i < m_transmit.size(); ++i)
-        m_sealJobs.push_back(SealJob{m_transmit[i].slab, m_transmit[i].length});
-    m_crypto->sealBatch(m_sealJobs, m_random);
-    for (std::size_t i = 0; i < m_sealJobs.size(); ++i)
-        m_transmit[m_sealedEnd + i].length = m_sealJobs[i].length;
-    m_sealedEnd = m_transmit.size();
+    // Chunks of 16 are as wide as PacketCrypto batches anyway, and need no per-session storage.
+    std::array<SealJob, 16> jobs;
+    while (m_sealedEnd < m_transmit.size())
+    {
+        const std::size_t count = std::min(jobs.size(), m_transmit.size() - m_sealedEnd);
+        for (std::size_t i = 0; i < count; ++i)
+            jobs[i] = SealJob{m_transmit[m_sealedEnd + i].slab, m_transmit[m_sealedEnd + i].length};
+        m_crypto->sealBatch({jobs.data(), count}, m_random);
+        for (std::size_t i = 0; i < count; ++i)
+            m_transmit[m_sealedEnd + i].length = jobs[i].length;
+        m_sealedEnd += count;
+    }
 }
 
 void SessionCore::runUpdate(Millis now)
