@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <random>
+#include <vector>
 
 // The packet path must not touch the heap (DESIGN.md: no allocation per packet). This executable
 // replaces glibc's malloc family with counting wrappers around glibc's own implementation, so
@@ -168,6 +169,30 @@ private slots:
         if (KCP_COUNT_ALLOCATIONS)
             QCOMPARE(allocations, 0L);
         QCOMPARE(opened, int(bodyLengths.size())); // every clean one, no corrupted one
+    }
+
+    void sealBatchDoesNotAllocate_data() { sealAndOpenDoNotAllocate_data(); }
+    void sealBatchDoesNotAllocate()
+    {
+        QFETCH(QString, crypt);
+        QFETCH(kcp::CipherEngine, engine);
+        const kcp::SessionKey key{};
+        auto sender = kcp::makePacketCrypto(crypt.toStdString(), key, engine);
+        const std::array<std::uint8_t, 32> seed = {2};
+        kcp::ChaChaRandom random(seed);
+        // More datagrams than the kernel has lanes and than one internal chunk.
+        constexpr std::size_t count = 20;
+        std::vector<std::uint8_t> store(count * 1500);
+        std::array<kcp::SealJob, count> jobs{};
+        for (std::size_t i = 0; i < count; ++i)
+            jobs[i] = kcp::SealJob{store.data() + i * 1500, (i * 97) % (1500 - sender->overhead())};
+        sender->sealBatch(jobs, random); // warm-up, as above
+
+        const long before = g_allocations.load();
+        sender->sealBatch(jobs, random);
+        if (KCP_COUNT_ALLOCATIONS)
+            QCOMPARE(g_allocations.load() - before, 0L);
+        QCOMPARE(jobs[1].length, 97 + sender->overhead());
     }
 
     void blockCryptDoesNotAllocate_data()

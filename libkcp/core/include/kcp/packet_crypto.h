@@ -16,6 +16,14 @@
 namespace kcp
 {
 
+// One datagram of a PacketCrypto::sealBatch call: the arguments of one seal() call and its result.
+struct SealJob
+{
+    std::uint8_t* datagram = nullptr; // laid out as for seal()
+    std::size_t bodyLength = 0;
+    std::size_t length = 0; // out: what seal() would have returned
+};
+
 // The outermost layer of every datagram (kcp-go crypt.go + sess.go, wire-compat.md section 3).
 //
 // CFB family, salsa20, xor, none (kcp-go BlockCrypt):
@@ -43,6 +51,11 @@ public:
     // length headerSize() + bodyLength + trailerSize().
     virtual std::size_t seal(std::uint8_t* datagram, std::size_t bodyLength,
                              RandomSource& random) = 0;
+
+    // Seals every job exactly as seal() on each in turn would (the same bytes, the same draws
+    // from random in the same order), but may overlap their encryptions: a CFB encrypt is serial
+    // within a datagram, so a batch keeps the cipher's pipeline full with independent datagrams.
+    virtual void sealBatch(std::span<SealJob> jobs, RandomSource& random);
 
     // Decrypts datagram in place and checks its crc or tag. On success returns the body (a view
     // into datagram); on a short datagram or a failed check returns nullopt.
@@ -78,6 +91,9 @@ public:
     virtual ~BlockCrypt() = default;
     virtual void encrypt(std::uint8_t* data, std::size_t length) = 0;
     virtual void decrypt(std::uint8_t* data, std::size_t length) = 0;
+    // encrypt() on each buffer, as if one by one; ciphers whose encrypt is serial within a buffer
+    // interleave the buffers. The buffers must not overlap.
+    virtual void encryptBatch(std::span<const std::span<std::uint8_t>> buffers);
     // Short tag of the code path in use, e.g. "aes128-vaes512", "botan:Blowfish" (logs, benches).
     virtual std::string_view implementation() const = 0;
 };

@@ -48,6 +48,8 @@ struct SessionConfig
 //
 //   send: write() -> KCP segments -> FEC data shard (+ parity every ds) -> nonce+crc32, encrypt
 //         -> transmit queue, drained by nextTransmit()/popTransmit() or pollTransmit()
+//         (the datagrams one call produces are sealed together before it returns, which lets
+//         the cipher overlap them; the bytes are those of sealing one by one)
 //   recv: onDatagram() -> decrypt + crc -> FEC (maybe recover) -> KCP input -> read()
 //
 // Time is the caller's ms clock (see time.h). The driver's loop: feed every received datagram to
@@ -104,11 +106,12 @@ private:
     struct Datagram
     {
         std::uint8_t* slab;
-        std::size_t length;
+        std::size_t length; // the body length until sealQueued() seals it, then the datagram's
     };
 
     void onKcpOutput(std::uint8_t* buffer, std::size_t length);
     void enqueue(std::uint8_t* slab, std::size_t bodyLength);
+    void sealQueued();
     void feedKcp(std::span<const std::uint8_t> segments, bool regular, Millis now);
     void runUpdate(Millis now);
     void updateThinLossHint();
@@ -124,6 +127,7 @@ private:
     BufferPool m_pool{2048};  // datagrams: mtu <= 1500 plus slack for an oversized flush
     std::vector<Datagram> m_transmit;  // FIFO: [m_transmitHead, size)
     std::size_t m_transmitHead = 0;
+    std::size_t m_sealedEnd = 0;       // m_transmit[m_sealedEnd, size) await sealQueued()
     std::vector<std::uint8_t*> m_paritySlabs;  // per group: where parity datagrams start
     std::vector<std::uint8_t*> m_parityOut;    // ... and where their FEC packets start
     std::vector<std::uint8_t> m_readBuffer;  // a KCP message larger than the caller's buffer

@@ -2,6 +2,7 @@
 #include "cpu_features.h"
 #include "crypt_factories.h"
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
@@ -103,6 +104,130 @@ KCP_TARGET_AESNI void cfbEncrypt(const __m128i* rk, __m128i firstKeyStream, std:
         k = _mm_aesenclast_si128(middleRounds<Nr>(x, rk), rk[Nr]);
     }
     xorTail(data + full * 16, length % 16, k);
+}
+
+// One buffer of a batch in flight: where its next whole block is, how many whole blocks are left
+// and the length of its trailing partial block.
+struct CfbLane
+{
+    std::uint8_t* next = nullptr;
+    std::size_t blocksLeft = 0;
+    std::size_t tailLength = 0;
+    bool live = false;
+};
+
+// Puts the next buffer that has a whole block into lane, encrypting its block 0 (K_0 is fixed, no
+// AES needed) so the lane holds the whitened chain value C_0 ^ rk0. Buffers shorter than a block
+// are finished on the way. Returns false when the batch has no buffer left.
+KCP_TARGET_AESNI inline bool startLane(std::span<const std::span<std::uint8_t>> buffers,
+                                       std::size_t& nextBuffer, __m128i firstKeyStream,
+                                       __m128i whiten, CfbLane& lane, __m128i& chain)
+{
+    while (nextBuffer < buffers.size())
+    {
+        const std::span<std::uint8_t> buffer = buffers[nextBuffer++];
+        const std::size_t full = buffer.size() / 16;
+        if (full == 0)
+        {
+            xorTail(buffer.data(), buffer.size(), firstKeyStream);
+            continue;
+        }
+        auto* block = reinterpret_cast<__m128i*>(buffer.data());
+        const __m128i c0 = _mm_xor_si128(_mm_loadu_si128(block), firstKeyStream);
+        _mm_storeu_si128(block, c0);
+        chain = _mm_xor_si128(c0, whiten);
+        lane = CfbLane{buffer.data() + 16, full - 1, buffer.size() % 16, true};
+        return true;
+    }
+    lane.live = false;
+    return false;
+}
+
+// cfbEncrypt over many buffers at once. Encryption is serial within a buffer, so one chain keeps
+// a single AESENC in flight per ~4 cycles while the unit could start one or two per cycle; Ways
+// chains from different buffers run side by side instead, block i of each lane per step. A lane
+// whose buffer ends takes the next buffer of the batch; lanes with nothing left encrypt a scratch
+// area of their own (cheaper than a variable lane count, which would not stay in registers; a
+// shared one would chain the idle lanes through store-to-load forwarding).
+template <int Nr, int Ways>
+KCP_TARGET_AESNI void cfbEncryptInterleaved(const __m128i* rk, __m128i firstKeyStream,
+                                            std::span<const std::span<std::uint8_t>> buffers)
+{
+    constexpr std::size_t kScratchBlocks = 32; // the longest run of steps between lane checks
+    // What idle lanes encrypt is thrown away, so it is never initialised.
+    alignas(16) std::uint8_t scratch[Ways][kScratchBlocks * 16];
+    const __m128i whiten = rk[0];
+    const __m128i lastAndWhiten = _mm_xor_si128(rk[Nr], whiten);
+    CfbLane lanes[Ways];
+    __m128i x[Ways]; // per lane C_{i-1} ^ rk0, the next block's whitened AES input
+    std::size_t nextBuffer = 0;
+    int live = 0;
+    for (int j = 0; j < Ways; ++j)
+    {
+        x[j] = whiten;
+        live += startLane(buffers, nextBuffer, firstKeyStream, whiten, lanes[j], x[j]) ? 1 : 0;
+    }
+    while (live > 0)
+    {
+        std::size_t steps = kScratchBlocks;
+        std::uint8_t* p[Ways];
+        for (int j = 0; j < Ways; ++j)
+        {
+            p[j] = lanes[j].live ? lanes[j].next : scratch[j];
+            if (lanes[j].live)
+                steps = std::min(steps, lanes[j].blocksLeft);
+        }
+        for (std::size_t s = 0; s < steps; ++s)
+        {
+            for (int r = 1; r < Nr; ++r)
+            {
+#pragma GCC unroll 16
+                for (int j = 0; j < Ways; ++j)
+                    x[j] = _mm_aesenc_si128(x[j], rk[r]);
+            }
+#pragma GCC unroll 16
+            for (int j = 0; j < Ways; ++j)
+            {
+                auto* block = reinterpret_cast<__m128i*>(p[j] + s * 16);
+                x[j] = _mm_aesenclast_si128(x[j],
+                                            _mm_xor_si128(lastAndWhiten, _mm_loadu_si128(block)));
+                _mm_storeu_si128(block, _mm_xor_si128(x[j], whiten));
+            }
+        }
+        bool tails = false;
+        for (int j = 0; j < Ways; ++j)
+        {
+            if (!lanes[j].live)
+                continue;
+            lanes[j].next += steps * 16;
+            lanes[j].blocksLeft -= steps;
+            tails = tails || (lanes[j].blocksLeft == 0 && lanes[j].tailLength > 0);
+        }
+        if (tails)
+        {
+            // K = E(C_last) for every lane at once; only the finished lanes with a tail use it.
+            __m128i k[Ways];
+            for (int j = 0; j < Ways; ++j)
+                k[j] = x[j];
+            for (int r = 1; r < Nr; ++r)
+            {
+#pragma GCC unroll 16
+                for (int j = 0; j < Ways; ++j)
+                    k[j] = _mm_aesenc_si128(k[j], rk[r]);
+            }
+            for (int j = 0; j < Ways; ++j)
+            {
+                if (lanes[j].live && lanes[j].blocksLeft == 0 && lanes[j].tailLength > 0)
+                    xorTail(lanes[j].next, lanes[j].tailLength, _mm_aesenclast_si128(k[j], rk[Nr]));
+            }
+        }
+        for (int j = 0; j < Ways; ++j)
+        {
+            if (lanes[j].live && lanes[j].blocksLeft == 0 &&
+                !startLane(buffers, nextBuffer, firstKeyStream, whiten, lanes[j], x[j]))
+                --live;
+        }
+    }
 }
 
 template <int Nr>
@@ -238,6 +363,21 @@ public:
     {
         clearUpperVectorState();
         cfbEncrypt<Nr>(m_roundKeys, m_firstKeyStream, data, length);
+    }
+
+    void encryptBatch(std::span<const std::span<std::uint8_t>> buffers) override
+    {
+        clearUpperVectorState();
+        // Lanes of the interleaved kernel: AESENC issues every 0.5-1 cycle with a latency of
+        // 3-4, so 8 chains fill the unit; smaller batches take fewer lanes rather than idle ones.
+        if (buffers.size() >= 8)
+            cfbEncryptInterleaved<Nr, 8>(m_roundKeys, m_firstKeyStream, buffers);
+        else if (buffers.size() >= 4)
+            cfbEncryptInterleaved<Nr, 4>(m_roundKeys, m_firstKeyStream, buffers);
+        else if (buffers.size() >= 2)
+            cfbEncryptInterleaved<Nr, 2>(m_roundKeys, m_firstKeyStream, buffers);
+        else if (buffers.size() == 1)
+            cfbEncrypt<Nr>(m_roundKeys, m_firstKeyStream, buffers[0].data(), buffers[0].size());
     }
 
     void decrypt(std::uint8_t* data, std::size_t length) override

@@ -16,6 +16,18 @@ std::span<const std::uint8_t> prefix(const SessionKey& key, std::size_t length)
 
 } // namespace
 
+void PacketCrypto::sealBatch(std::span<SealJob> jobs, RandomSource& random)
+{
+    for (SealJob& job : jobs)
+        job.length = seal(job.datagram, job.bodyLength, random);
+}
+
+void BlockCrypt::encryptBatch(std::span<const std::span<std::uint8_t>> buffers)
+{
+    for (const std::span<std::uint8_t> buffer : buffers)
+        encrypt(buffer.data(), buffer.size());
+}
+
 const std::vector<std::string>& packetCryptNames()
 {
     static const std::vector<std::string> names = {

@@ -1,6 +1,7 @@
 #include "kcp/session_core.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <stdexcept>
 
@@ -126,13 +127,32 @@ void SessionCore::onKcpOutput(std::uint8_t* buffer, std::size_t length)
 
 void SessionCore::enqueue(std::uint8_t* slab, std::size_t bodyLength)
 {
-    const std::size_t length = m_crypto->seal(slab, bodyLength, m_random);
     if (m_transmitHead > 0 && m_transmitHead == m_transmit.size())
     {
         m_transmit.clear();
         m_transmitHead = 0;
+        m_sealedEnd = 0;
     }
-    m_transmit.push_back(Datagram{slab, length});
+    m_transmit.push_back(Datagram{slab, bodyLength});
+}
+
+// Every public call that can make KCP output ends here, so datagrams are sealed in the same order
+// and with the same nonce draws as one by one, before anyone can see them; one flush's datagrams
+// go to the cipher together, which interleaves their serial CFB chains.
+void SessionCore::sealQueued()
+{
+    // Chunks of 16 are as wide as PacketCrypto batches anyway, and need no per-session storage.
+    std::array<SealJob, 16> jobs;
+    while (m_sealedEnd < m_transmit.size())
+    {
+        const std::size_t count = std::min(jobs.size(), m_transmit.size() - m_sealedEnd);
+        for (std::size_t i = 0; i < count; ++i)
+            jobs[i] = SealJob{m_transmit[m_sealedEnd + i].slab, m_transmit[m_sealedEnd + i].length};
+        m_crypto->sealBatch({jobs.data(), count}, m_random);
+        for (std::size_t i = 0; i < count; ++i)
+            m_transmit[m_sealedEnd + i].length = jobs[i].length;
+        m_sealedEnd += count;
+    }
 }
 
 void SessionCore::runUpdate(Millis now)
@@ -148,6 +168,7 @@ void SessionCore::runUpdate(Millis now)
 std::span<const std::uint8_t> SessionCore::nextTransmit(Millis now)
 {
     runUpdate(now);
+    sealQueued();
     if (m_transmitHead == m_transmit.size())
         return {};
     const Datagram& d = m_transmit[m_transmitHead];
@@ -158,6 +179,7 @@ void SessionCore::popTransmit()
 {
     if (m_transmitHead == m_transmit.size())
         return;
+    sealQueued();
     const Datagram& d = m_transmit[m_transmitHead++];
     m_counters.OutPkts++;
     m_counters.OutBytes += d.length;
@@ -166,6 +188,7 @@ void SessionCore::popTransmit()
     {
         m_transmit.clear();
         m_transmitHead = 0;
+        m_sealedEnd = 0;
     }
 }
 
@@ -184,6 +207,7 @@ bool SessionCore::flushAcks(Millis now)
     if (m_kcp.pendingAcks() == 0)
         return false;
     m_kcp.flush(now, true);
+    sealQueued();
     return true;
 }
 
@@ -218,6 +242,7 @@ std::size_t SessionCore::write(Millis now, std::span<const std::uint8_t> data)
     const int window = std::min(m_kcp.sndWnd(), m_kcp.remoteWnd());
     if (!m_config.writeDelay || m_kcp.waitSnd() >= window)
         m_kcp.flush(now, false);
+    sealQueued();
     return accepted;
 }
 
@@ -329,6 +354,7 @@ void SessionCore::onDatagram(Millis now, std::span<std::uint8_t> datagram)
     }
     m_counters.InPkts++;
     m_counters.InBytes += body.size();
+    sealQueued(); // what KCP input flushed (ackNoDelay)
 }
 
 void SessionCore::updateThinLossHint()
