@@ -836,6 +836,10 @@ void Worker::endSession(Session& s, QAbstractSocket::SocketError error, const QS
     m_heap.remove(&s);
     m_statsSessions.erase(&s);
     m_retired += s.core->stats().counters;
+    // Counted as gone before the socket hears of it, so sessionCount() and CurrEstab never
+    // lag a disconnected() signal (another thread may act on both at once).
+    m_sessionCount.fetch_sub(1, std::memory_order_relaxed);
+    netCounters().closed();
     if (notify)
     {
         s.link->post([error, message](KcpSocket* socket)
@@ -862,8 +866,6 @@ void Worker::endSession(Session& s, QAbstractSocket::SocketError error, const QS
     const auto it = m_sessions.find(s.id);
     m_deadSessions.push_back(std::move(it->second));
     m_sessions.erase(it);
-    m_sessionCount.fetch_sub(1, std::memory_order_relaxed);
-    netCounters().closed();
     updateStatsTimer();
 }
 
