@@ -46,15 +46,22 @@ double maxY(std::initializer_list<const QLineSeries*> lines)
     return top;
 }
 
-// A tidy axis top: 1, 2 or 5 times a power of ten above the largest value (+10 % headroom).
-double niceTop(double value, double floor)
+// A tidy axis: top 1, 2, 2.5 or 5 times a power of ten above the largest value (+10 %
+// headroom), split into intervals that land on round numbers.
+void setNiceRange(QValueAxis* axis, double value, double floor)
 {
     value = std::max(value * 1.1, floor);
     const double magnitude = std::pow(10.0, std::floor(std::log10(value)));
+    double top = 10 * magnitude;
     for (double step : {1.0, 2.0, 2.5, 5.0, 10.0})
         if (step * magnitude >= value)
-            return step * magnitude;
-    return 10 * magnitude;
+        {
+            top = step * magnitude;
+            break;
+        }
+    const bool twos = std::abs(top / magnitude - 2.0) < 1e-9;
+    axis->setRange(0, top);
+    axis->setTickCount(twos ? 5 : 6);
 }
 
 } // namespace
@@ -80,8 +87,8 @@ ChartPanel::ChartPanel(QWidget* parent)
     m_loss.chart->addAxis(m_loss.y2, Qt::AlignRight);
     m_linkLoss = addLine(m_loss, tr("path loss %"), QStringLiteral("linkLoss"),
                          QColor(0xd6, 0x27, 0x28));
-    m_emulatedLoss = addLine(m_loss, tr("emulated loss %", "legend"), QStringLiteral("emulatedLoss"),
-                             QColor(0xd6, 0x27, 0x28), true);
+    m_emulatedLoss = addLine(m_loss, tr("emulated loss %"), QStringLiteral("emulatedLoss"),
+                             QColor(0x94, 0x67, 0xbd), true);
     m_fecRecovered = addLine(m_loss, tr("FEC recovered/s"), QStringLiteral("fecRecovered"),
                              QColor(0x2c, 0xa0, 0x2c), false, true);
 
@@ -172,7 +179,7 @@ void ChartPanel::updateLabels()
     const bool comparing = m_comparison != nullptr;
     m_retransSeries->setName(comparing ? m_sourceLabel : tr("retransmitted"));
     m_retransCompare->setName(m_comparisonLabel);
-    m_goodputCompare->setName(tr("goodput in, %1").arg(m_comparisonLabel));
+    m_goodputCompare->setName(tr("in, %1").arg(m_comparisonLabel));
     // A legend entry for a line that is never drawn only confuses.
     for (QLineSeries* line : {m_retransCompare, m_goodputCompare})
         line->setVisible(comparing);
@@ -225,12 +232,12 @@ void ChartPanel::refresh()
 
     for (Plot* plot : {&m_rtt, &m_retrans, &m_loss, &m_throughput})
         plot->x->setRange(std::max(0.0, left), right);
-    m_rtt.y->setRange(0, niceTop(maxY({m_srtt, m_rttVar, m_rto}), 10));
-    m_retrans.y->setRange(0, niceTop(maxY({m_retransSeries, m_retransCompare}), 10));
-    m_loss.y->setRange(0, niceTop(maxY({m_linkLoss, m_emulatedLoss}), 5));
-    m_loss.y2->setRange(0, niceTop(maxY({m_fecRecovered}), 10));
-    m_throughput.y->setRange(
-        0, niceTop(maxY({m_goodputIn, m_goodputOut, m_wireOut, m_goodputCompare}), 1));
+    setNiceRange(m_rtt.y, maxY({m_srtt, m_rttVar, m_rto}), 10);
+    setNiceRange(m_retrans.y, maxY({m_retransSeries, m_retransCompare}), 10);
+    setNiceRange(m_loss.y, maxY({m_linkLoss, m_emulatedLoss}), 5);
+    setNiceRange(m_loss.y2, maxY({m_fecRecovered}), 10);
+    setNiceRange(m_throughput.y, maxY({m_goodputIn, m_goodputOut, m_wireOut, m_goodputCompare}),
+                 1);
 }
 
 } // namespace ui
