@@ -66,8 +66,7 @@ void setNiceRange(QValueAxis* axis, double value, double floor)
 
 } // namespace
 
-ChartPanel::ChartPanel(QWidget* parent)
-    : QWidget(parent)
+ChartPanel::ChartPanel(QWidget* parent) : QWidget(parent)
 {
     m_rtt = makePlot(tr("Round trip"), tr("ms"));
     m_srtt = addLine(m_rtt, tr("SRTT"), QStringLiteral("srtt"), QColor(0x1f, 0x77, 0xb4));
@@ -85,8 +84,8 @@ ChartPanel::ChartPanel(QWidget* parent)
     m_loss.y2->setTitleText(tr("recovered/s"));
     m_loss.y2->setLabelFormat(QStringLiteral("%.0f"));
     m_loss.chart->addAxis(m_loss.y2, Qt::AlignRight);
-    m_linkLoss = addLine(m_loss, tr("path loss %"), QStringLiteral("linkLoss"),
-                         QColor(0xd6, 0x27, 0x28));
+    m_linkLoss =
+        addLine(m_loss, tr("path loss %"), QStringLiteral("linkLoss"), QColor(0xd6, 0x27, 0x28));
     m_emulatedLoss = addLine(m_loss, tr("emulated loss %"), QStringLiteral("emulatedLoss"),
                              QColor(0x94, 0x67, 0xbd), true);
     m_fecRecovered = addLine(m_loss, tr("FEC recovered/s"), QStringLiteral("fecRecovered"),
@@ -206,10 +205,10 @@ void ChartPanel::refresh()
         m_comparison && !m_comparison->isEmpty() ? m_comparison->latest().elapsedS : 0.0;
     const double right = std::max({double(m_windowSeconds), last, lastCompare});
     const double left = right - m_windowSeconds;
-    auto value = [](double app::StatsSample::*field, double scale = 1.0) {
-        return [field, scale](const app::StatsSample& s) -> std::optional<double> {
-            return s.*field * scale;
-        };
+    auto value = [](double app::StatsSample::*field, double scale = 1.0)
+    {
+        return [field, scale](const app::StatsSample& s) -> std::optional<double>
+        { return s.*field * scale; };
     };
 
     m_srtt->replace(points(m_source, left, value(&app::StatsSample::srttMs)));
@@ -217,12 +216,17 @@ void ChartPanel::refresh()
     m_rto->replace(points(m_source, left, value(&app::StatsSample::rtoMs)));
     m_retransSeries->replace(points(m_source, left, value(&app::StatsSample::retransPerS)));
     m_retransCompare->replace(points(m_comparison, left, value(&app::StatsSample::retransPerS)));
-    m_linkLoss->replace(points(m_source, left, [](const app::StatsSample& s) {
-        return s.hasLinkLoss ? std::optional<double>(s.linkLossPercent) : std::nullopt;
-    }));
-    m_emulatedLoss->replace(points(m_source, left, [](const app::StatsSample& s) {
-        return s.hasEmulatedLoss ? std::optional<double>(s.emulatedLossPercent) : std::nullopt;
-    }));
+    m_linkLoss->replace(points(m_source, left,
+                               [](const app::StatsSample& s) {
+                                   return s.hasLinkLoss ? std::optional<double>(s.linkLossPercent)
+                                                        : std::nullopt;
+                               }));
+    m_emulatedLoss->replace(points(m_source, left,
+                                   [](const app::StatsSample& s) {
+                                       return s.hasEmulatedLoss
+                                                  ? std::optional<double>(s.emulatedLossPercent)
+                                                  : std::nullopt;
+                                   }));
     m_fecRecovered->replace(points(m_source, left, value(&app::StatsSample::fecRecoveredPerS)));
     m_goodputIn->replace(points(m_source, left, value(&app::StatsSample::goodputInBps, 1e-6)));
     m_goodputOut->replace(points(m_source, left, value(&app::StatsSample::goodputOutBps, 1e-6)));
@@ -236,8 +240,7 @@ void ChartPanel::refresh()
     setNiceRange(m_retrans.y, maxY({m_retransSeries, m_retransCompare}), 10);
     setNiceRange(m_loss.y, maxY({m_linkLoss, m_emulatedLoss}), 5);
     setNiceRange(m_loss.y2, maxY({m_fecRecovered}), 10);
-    setNiceRange(m_throughput.y, maxY({m_goodputIn, m_goodputOut, m_wireOut, m_goodputCompare}),
-                 1);
+    setNiceRange(m_throughput.y, maxY({m_goodputIn, m_goodputOut, m_wireOut, m_goodputCompare}), 1);
 }
 
 } // namespace ui

@@ -44,7 +44,7 @@ private:
         QChartView* view = nullptr;
         QValueAxis* x = nullptr;
         QValueAxis* y = nullptr;
-        QValueAxis* y2 = nullptr;  // right-hand axis, if any
+        QValueAxis* y2 = nullptr; // right-hand axis, if any
     };
 
     Plot makePlot(const QString& title, const QString& yTitle);

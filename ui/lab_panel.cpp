@@ -30,8 +30,7 @@ QString mbit(double bps)
 
 } // namespace
 
-LabPanel::LabPanel(QWidget* parent)
-    : QWidget(parent)
+LabPanel::LabPanel(QWidget* parent) : QWidget(parent)
 {
     auto* layout = new QVBoxLayout(this);
 
@@ -138,8 +137,8 @@ LabPanel::LabPanel(QWidget* parent)
     m_startStop = new QPushButton(tr("Start lab"), this);
     m_startStop->setObjectName(QStringLiteral("labStartStop"));
     layout->addWidget(m_startStop);
-    m_figures = new QLabel(tr("Start the lab to see a KCP pair on 127.0.0.1 through this link."),
-                           this);
+    m_figures =
+        new QLabel(tr("Start the lab to see a KCP pair on 127.0.0.1 through this link."), this);
     m_figures->setObjectName(QStringLiteral("labFigures"));
     m_figures->setWordWrap(true);
     layout->addWidget(m_figures);
@@ -147,14 +146,18 @@ LabPanel::LabPanel(QWidget* parent)
 
     connect(m_startStop, &QPushButton::clicked, this, &LabPanel::startStopClicked);
     connect(m_compare, &QCheckBox::toggled, this, &LabPanel::compareToggled);
-    connect(m_lossSlider, &QSlider::valueChanged, m_loss, [this](int v) {
-        if (!m_updating)
-            m_loss->setValue(v);
-    });
-    connect(m_delaySlider, &QSlider::valueChanged, m_delay, [this](int v) {
-        if (!m_updating)
-            m_delay->setValue(v);
-    });
+    connect(m_lossSlider, &QSlider::valueChanged, m_loss,
+            [this](int v)
+            {
+                if (!m_updating)
+                    m_loss->setValue(v);
+            });
+    connect(m_delaySlider, &QSlider::valueChanged, m_delay,
+            [this](int v)
+            {
+                if (!m_updating)
+                    m_delay->setValue(v);
+            });
     for (QDoubleSpinBox* spin : {m_loss, m_burstStart, m_reorder, m_rate})
         connect(spin, &QDoubleSpinBox::valueChanged, this, &LabPanel::emitChanged);
     for (QSpinBox* spin : {m_burstLength, m_delay, m_jitter, m_dataShards, m_parityShards})

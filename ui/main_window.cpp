@@ -31,20 +31,16 @@ namespace ui
 using app::TunnelManager;
 
 MainWindow::MainWindow(const QString& profilesPath, QWidget* parent)
-    : QMainWindow(parent)
-    , m_store(profilesPath)
-    , m_tunnels(m_store)
+    : QMainWindow(parent), m_store(profilesPath), m_tunnels(m_store)
 {
     setWindowTitle(tr("KcpDesk"));
     if (!m_store.load())
         m_loadError = m_store.errorString();
 
-    m_chooseOpen = [this](const QString& caption, const QString& dir, const QString& filter) {
-        return QFileDialog::getOpenFileName(this, caption, dir, filter);
-    };
-    m_chooseSave = [this](const QString& caption, const QString& dir, const QString& filter) {
-        return QFileDialog::getSaveFileName(this, caption, dir, filter);
-    };
+    m_chooseOpen = [this](const QString& caption, const QString& dir, const QString& filter)
+    { return QFileDialog::getOpenFileName(this, caption, dir, filter); };
+    m_chooseSave = [this](const QString& caption, const QString& dir, const QString& filter)
+    { return QFileDialog::getSaveFileName(this, caption, dir, filter); };
 
     buildActions();
     auto* central = new QWidget(this);
@@ -54,8 +50,8 @@ MainWindow::MainWindow(const QString& profilesPath, QWidget* parent)
     m_errorBanner->setObjectName(QStringLiteral("errorBanner"));
     m_errorBanner->setWordWrap(true);
     m_errorBanner->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_errorBanner->setStyleSheet(QStringLiteral(
-        "QLabel { background: #fdecea; color: #b71c1c; border: 1px solid #f5c2c0; padding: 6px; }"));
+    m_errorBanner->setStyleSheet(QStringLiteral("QLabel { background: #fdecea; color: #b71c1c; "
+                                                "border: 1px solid #f5c2c0; padding: 6px; }"));
     m_errorBanner->hide();
     layout->addWidget(m_errorBanner);
     m_tabs = new QTabWidget(central);
@@ -72,24 +68,28 @@ MainWindow::MainWindow(const QString& profilesPath, QWidget* parent)
 
     connect(&m_tunnels, &TunnelManager::tunnelStateChanged, this, &MainWindow::onTunnelState);
     connect(&m_tunnels, &TunnelManager::sampleAdded, this,
-            [this](const QString& id, const app::StatsSample&) {
+            [this](const QString& id, const app::StatsSample&)
+            {
                 if (id == selectedProfileId())
                     m_tunnelCharts->refresh();
             });
     connect(&m_tunnels, &TunnelManager::sessionClosed, this,
-            [this](const QString& id, const QString& reason) {
+            [this](const QString& id, const QString& reason)
+            {
                 const app::Profile* p = m_store.find(id);
                 statusBar()->showMessage(
                     tr("%1: a session ended: %2").arg(p ? p->name : id, reason), 10000);
             });
 
-    connect(&m_lab, &app::LabSession::sampleAdded, this, [this](const app::StatsSample& s) {
-        m_labCharts->refresh();
-        const app::StatsSeries& compare = m_labCompare.series();
-        m_labPanel->showSample(s, m_labCompare.isRunning() && !compare.isEmpty()
-                                      ? &compare.latest()
-                                      : nullptr);
-    });
+    connect(&m_lab, &app::LabSession::sampleAdded, this,
+            [this](const app::StatsSample& s)
+            {
+                m_labCharts->refresh();
+                const app::StatsSeries& compare = m_labCompare.series();
+                m_labPanel->showSample(s, m_labCompare.isRunning() && !compare.isEmpty()
+                                              ? &compare.latest()
+                                              : nullptr);
+            });
     connect(&m_labCompare, &app::LabSession::sampleAdded, this,
             [this](const app::StatsSample&) { m_labCharts->refresh(); });
     for (app::LabSession* lab : {&m_lab, &m_labCompare})
@@ -113,7 +113,8 @@ MainWindow::~MainWindow()
 
 void MainWindow::buildActions()
 {
-    auto make = [this](const QString& text, const QString& name, QKeySequence shortcut = {}) {
+    auto make = [this](const QString& text, const QString& name, QKeySequence shortcut = {})
+    {
         auto* action = new QAction(text, this);
         action->setObjectName(name);
         action->setShortcut(shortcut);
@@ -122,10 +123,10 @@ void MainWindow::buildActions()
     m_addAction = make(tr("&Add profile…"), QStringLiteral("addProfile"), QKeySequence::New);
     m_editAction = make(tr("&Edit profile…"), QStringLiteral("editProfile"));
     m_duplicateAction = make(tr("D&uplicate profile"), QStringLiteral("duplicateProfile"));
-    m_deleteAction = make(tr("&Delete profile"), QStringLiteral("deleteProfile"),
-                          QKeySequence::Delete);
-    m_importAction = make(tr("&Import kcptun config…"), QStringLiteral("importProfile"),
-                          QKeySequence::Open);
+    m_deleteAction =
+        make(tr("&Delete profile"), QStringLiteral("deleteProfile"), QKeySequence::Delete);
+    m_importAction =
+        make(tr("&Import kcptun config…"), QStringLiteral("importProfile"), QKeySequence::Open);
     m_exportAction = make(tr("E&xport kcptun config…"), QStringLiteral("exportProfile"));
     m_startStopAction = make(tr("&Start"), QStringLiteral("startStop"));
     m_exportCsvAction = make(tr("Export &CSV…"), QStringLiteral("exportCsv"));
@@ -235,17 +236,19 @@ QWidget* MainWindow::buildLabTab()
 
     connect(m_labPanel, &LabPanel::startStopClicked, this, &MainWindow::toggleLab);
     connect(m_labPanel, &LabPanel::compareToggled, this, &MainWindow::setLabComparison);
-    connect(m_labPanel, &LabPanel::settingsChanged, this, [this](const app::LabSettings& s) {
-        if (const QStringList problems = s.problems(); !problems.isEmpty())
-        {
-            reportError(tr("Lab: %1").arg(problems.join(QLatin1Char(' '))));
-            return;
-        }
-        clearError();
-        m_lab.setSettings(s);
-        if (m_labCompare.isRunning())
-            m_labCompare.setSettings(s.withoutFec());
-    });
+    connect(m_labPanel, &LabPanel::settingsChanged, this,
+            [this](const app::LabSettings& s)
+            {
+                if (const QStringList problems = s.problems(); !problems.isEmpty())
+                {
+                    reportError(tr("Lab: %1").arg(problems.join(QLatin1Char(' '))));
+                    return;
+                }
+                clearError();
+                m_lab.setSettings(s);
+                if (m_labCompare.isRunning())
+                    m_labCompare.setSettings(s.withoutFec());
+            });
     return splitter;
 }
 
@@ -265,14 +268,13 @@ void MainWindow::updateSelection()
 {
     const QString id = selectedProfileId();
     const app::Profile* profile = m_store.find(id);
-    for (QAction* a : {m_editAction, m_duplicateAction, m_deleteAction, m_exportAction,
-                       m_startStopAction})
+    for (QAction* a :
+         {m_editAction, m_duplicateAction, m_deleteAction, m_exportAction, m_startStopAction})
         a->setEnabled(profile != nullptr);
     m_startStop->setEnabled(profile != nullptr);
     if (!profile)
     {
-        m_detailTitle->setText(m_store.rowCount() ? tr("Select a profile")
-                                                  : tr("No profiles yet"));
+        m_detailTitle->setText(m_store.rowCount() ? tr("Select a profile") : tr("No profiles yet"));
         m_detailState->setText(tr("Add a profile (or import a kcptun JSON config) to run a "
                                   "tunnel, or try the Lab tab: a KCP link with no server."));
         m_tunnelCharts->setSource(nullptr, QString());
@@ -289,7 +291,10 @@ void MainWindow::updateSelection()
     QString summary = profile->isClient()
                           ? tr("Client: TCP %1 → KCP %2").arg(c.localaddr, c.remoteaddr)
                           : tr("Server: KCP %1 → TCP %2").arg(c.listen, c.target);
-    summary += tr(", crypt %1, mode %2, FEC %3/%4").arg(c.crypt, c.mode).arg(c.datashard).arg(c.parityshard);
+    summary += tr(", crypt %1, mode %2, FEC %3/%4")
+                   .arg(c.crypt, c.mode)
+                   .arg(c.datashard)
+                   .arg(c.parityshard);
     QString stateLine;
     if (running)
         stateLine = tr("Running on port %1.").arg(m_tunnels.port(id));
@@ -355,30 +360,32 @@ void MainWindow::openEditor(const app::Profile& profile, bool isNew)
     auto* dialog = new ProfileEditorDialog(profile, this);
     dialog->setObjectName(QStringLiteral("profileEditor"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this, dialog, isNew] {
-        const app::Profile edited = dialog->profile();
-        if (isNew)
-            m_store.add(edited);
-        else
-            m_store.update(edited);
-        saveProfiles();
-        selectProfile(edited.id);
-        if (!isNew && m_tunnels.isRunning(edited.id))
-            statusBar()->showMessage(tr("Saved “%1”; restart the tunnel to apply the changes.")
-                                         .arg(edited.name),
-                                     10000);
-        else
-            statusBar()->showMessage(tr("Saved “%1”.").arg(edited.name), 5000);
-        updateSelection();
-    });
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog, isNew]
+            {
+                const app::Profile edited = dialog->profile();
+                if (isNew)
+                    m_store.add(edited);
+                else
+                    m_store.update(edited);
+                saveProfiles();
+                selectProfile(edited.id);
+                if (!isNew && m_tunnels.isRunning(edited.id))
+                    statusBar()->showMessage(
+                        tr("Saved “%1”; restart the tunnel to apply the changes.").arg(edited.name),
+                        10000);
+                else
+                    statusBar()->showMessage(tr("Saved “%1”.").arg(edited.name), 5000);
+                updateSelection();
+            });
     dialog->open();
 }
 
 void MainWindow::addProfile()
 {
-    openEditor(app::Profile::create(m_store.uniqueName(tr("New tunnel")),
-                                    kcp::tunnel::TunnelRole::Client),
-               true);
+    openEditor(
+        app::Profile::create(m_store.uniqueName(tr("New tunnel")), kcp::tunnel::TunnelRole::Client),
+        true);
 }
 
 void MainWindow::editProfile()
@@ -403,7 +410,7 @@ void MainWindow::deleteProfile()
     if (!profile)
         return;
     const QString name = profile->name;
-    m_store.remove(id);  // stops its tunnel
+    m_store.remove(id); // stops its tunnel
     saveProfiles();
     statusBar()->showMessage(tr("Deleted “%1”.").arg(name), 5000);
     updateSelection();
@@ -456,19 +463,17 @@ void MainWindow::exportProfile()
     const app::Profile* profile = m_store.find(selectedProfileId());
     if (!profile)
         return;
-    const QString path =
-        m_chooseSave(tr("Export kcptun config"),
-                     QDir::home().filePath(profile->name + QStringLiteral(".json")),
-                     tr("kcptun JSON (*.json)"));
+    const QString path = m_chooseSave(
+        tr("Export kcptun config"), QDir::home().filePath(profile->name + QStringLiteral(".json")),
+        tr("kcptun JSON (*.json)"));
     if (path.isEmpty())
         return;
     QString error;
     if (!app::exportKcptunFile(*profile, path, &error))
         reportError(error);
     else
-        statusBar()->showMessage(tr("Exported “%1” to %2 (kcptun -c format).")
-                                     .arg(profile->name, path),
-                                 8000);
+        statusBar()->showMessage(
+            tr("Exported “%1” to %2 (kcptun -c format).").arg(profile->name, path), 8000);
 }
 
 void MainWindow::toggleSelectedTunnel()
@@ -479,7 +484,7 @@ void MainWindow::toggleSelectedTunnel()
     if (m_tunnels.isRunning(id))
         m_tunnels.stop(id);
     else
-        m_tunnels.start(id);  // failures arrive through tunnelStateChanged
+        m_tunnels.start(id); // failures arrive through tunnelStateChanged
     updateSelection();
 }
 
@@ -510,8 +515,8 @@ void MainWindow::exportCsv()
     }
     suggested += QDateTime::currentDateTime().toString(QStringLiteral("-yyyyMMdd-hhmmss")) +
                  QStringLiteral(".csv");
-    const QString path = m_chooseSave(tr("Export CSV"), QDir::home().filePath(suggested),
-                                      tr("CSV (*.csv)"));
+    const QString path =
+        m_chooseSave(tr("Export CSV"), QDir::home().filePath(suggested), tr("CSV (*.csv)"));
     if (path.isEmpty())
         return;
     QString error;
@@ -545,11 +550,11 @@ void MainWindow::toggleLab()
         return;
     }
     clearError();
-    m_labCharts->setSource(&m_lab.series(), settings.fecEnabled()
-                                                ? tr("FEC %1/%2")
-                                                      .arg(settings.session.datashard)
-                                                      .arg(settings.session.parityshard)
-                                                : tr("FEC off"));
+    m_labCharts->setSource(
+        &m_lab.series(),
+        settings.fecEnabled()
+            ? tr("FEC %1/%2").arg(settings.session.datashard).arg(settings.session.parityshard)
+            : tr("FEC off"));
     if (m_labPanel->compareWithoutFec())
         setLabComparison(true);
     m_labPanel->setRunning(true);

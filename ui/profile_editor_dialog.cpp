@@ -30,11 +30,12 @@ namespace
 // The settings most users touch, in the order they think of them; the rest go to "Advanced".
 const QStringList& mainKeys(TunnelRole role)
 {
-    static const QStringList client{"localaddr", "remoteaddr", "key", "crypt", "mode",
-                                    "datashard", "parityshard", "conn", "mtu", "sndwnd",
-                                    "rcvwnd", "nocomp"};
-    static const QStringList server{"listen", "target", "key", "crypt", "mode", "datashard",
-                                    "parityshard", "mtu", "sndwnd", "rcvwnd", "nocomp"};
+    static const QStringList client{"localaddr", "remoteaddr", "key",         "crypt",
+                                    "mode",      "datashard",  "parityshard", "conn",
+                                    "mtu",       "sndwnd",     "rcvwnd",      "nocomp"};
+    static const QStringList server{"listen", "target",    "key",         "crypt",
+                                    "mode",   "datashard", "parityshard", "mtu",
+                                    "sndwnd", "rcvwnd",    "nocomp"};
     return role == TunnelRole::Client ? client : server;
 }
 
@@ -49,8 +50,7 @@ QStringList cryptNames()
 } // namespace
 
 ProfileEditorDialog::ProfileEditorDialog(const app::Profile& profile, QWidget* parent)
-    : QDialog(parent)
-    , m_original(profile)
+    : QDialog(parent), m_original(profile)
 {
     setWindowTitle(tr("Profile: %1").arg(profile.name));
     auto* layout = new QVBoxLayout(this);
@@ -80,18 +80,21 @@ ProfileEditorDialog::ProfileEditorDialog(const app::Profile& profile, QWidget* p
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_name, &QLineEdit::textChanged, this, &ProfileEditorDialog::validate);
-    connect(m_role, &QComboBox::currentIndexChanged, this, [this] {
-        // The other role's defaults, keeping what both roles share (key, crypt, FEC ...).
-        const auto role = TunnelRole(m_role->currentData().toInt());
-        KcptunConfig next = KcptunConfig::defaults(role);
-        const KcptunConfig current = this->profile().config;
-        for (const KcptunOption& option : kcp::tunnel::kcptunOptions(role))
-            for (const KcptunOption& old : kcp::tunnel::kcptunOptions(current.role))
-                if (old.name == option.name && option.name != QLatin1String("sndwnd") &&
-                    option.name != QLatin1String("rcvwnd"))
-                    std::visit([&](auto field) { next.*field = current.*field; }, option.field);
-        buildForm(role, next);
-    });
+    connect(m_role, &QComboBox::currentIndexChanged, this,
+            [this]
+            {
+                // The other role's defaults, keeping what both roles share (key, crypt, FEC ...).
+                const auto role = TunnelRole(m_role->currentData().toInt());
+                KcptunConfig next = KcptunConfig::defaults(role);
+                const KcptunConfig current = this->profile().config;
+                for (const KcptunOption& option : kcp::tunnel::kcptunOptions(role))
+                    for (const KcptunOption& old : kcp::tunnel::kcptunOptions(current.role))
+                        if (old.name == option.name && option.name != QLatin1String("sndwnd") &&
+                            option.name != QLatin1String("rcvwnd"))
+                            std::visit([&](auto field) { next.*field = current.*field; },
+                                       option.field);
+                buildForm(role, next);
+            });
 
     buildForm(profile.config.role, profile.config);
     resize(560, 600);
@@ -107,7 +110,8 @@ void ProfileEditorDialog::buildForm(TunnelRole role, const KcptunConfig& values)
     }
     m_fields.clear();
 
-    auto makePage = [this](const QString& title) {
+    auto makePage = [this](const QString& title)
+    {
         auto* scroll = new QScrollArea;
         scroll->setWidgetResizable(true);
         auto* page = new QWidget;
@@ -120,7 +124,8 @@ void ProfileEditorDialog::buildForm(TunnelRole role, const KcptunConfig& values)
     QFormLayout* advancedForm = makePage(tr("Advanced"));
 
     const auto& options = kcp::tunnel::kcptunOptions(role);
-    auto addRow = [&](const KcptunOption& option, QFormLayout* form) {
+    auto addRow = [&](const KcptunOption& option, QFormLayout* form)
+    {
         QWidget* editor = nullptr;
         if (const auto* field = std::get_if<int KcptunConfig::*>(&option.field))
         {
@@ -143,9 +148,8 @@ void ProfileEditorDialog::buildForm(TunnelRole role, const KcptunConfig& values)
             if (option.name == QLatin1String("crypt") || option.name == QLatin1String("mode"))
             {
                 auto* combo = new QComboBox;
-                combo->addItems(option.name == QLatin1String("crypt")
-                                    ? cryptNames()
-                                    : kcp::tunnel::kcptunModes());
+                combo->addItems(option.name == QLatin1String("crypt") ? cryptNames()
+                                                                      : kcp::tunnel::kcptunModes());
                 // An imported value the list lacks stays visible, so validation can name it.
                 if (combo->findText(value) < 0)
                     combo->addItem(value);
@@ -221,9 +225,11 @@ void ProfileEditorDialog::validate()
     const QStringList warnings = p.warnings();
     QString html;
     for (const QString& problem : m_problems)
-        html += QStringLiteral("<div style='color:#c62828'>✖ %1</div>").arg(problem.toHtmlEscaped());
+        html +=
+            QStringLiteral("<div style='color:#c62828'>✖ %1</div>").arg(problem.toHtmlEscaped());
     for (const QString& warning : warnings)
-        html += QStringLiteral("<div style='color:#a66a00'>⚠ %1</div>").arg(warning.toHtmlEscaped());
+        html +=
+            QStringLiteral("<div style='color:#a66a00'>⚠ %1</div>").arg(warning.toHtmlEscaped());
     if (html.isEmpty())
         html = QStringLiteral("<div style='color:#2e7d32'>✔ %1</div>")
                    .arg(tr("Valid: kcptun would accept these settings."));

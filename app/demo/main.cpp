@@ -88,8 +88,8 @@ int main(int argc, char** argv)
     const QCommandLineOption mode("mode", "normal, fast, fast2 or fast3.", "mode", "fast");
     const QCommandLineOption dataShards("datashard", "FEC data shards (0: FEC off).", "n", "10");
     const QCommandLineOption parityShards("parityshard", "FEC parity shards.", "n", "3");
-    const QCommandLineOption duration("duration", "Stop after this many seconds (0: never).",
-                                      "s", "0");
+    const QCommandLineOption duration("duration", "Stop after this many seconds (0: never).", "s",
+                                      "0");
     parser.addOptions({loss, delay, jitter, crypt, key, mode, dataShards, parityShards, duration});
     parser.process(application);
 
@@ -118,11 +118,13 @@ int main(int argc, char** argv)
         err() << "kcpdesk-demo: " << lab.errorString() << '\n';
         return 2;
     }
-    QObject::connect(&lab, &app::LabSession::sampleAdded, [&](const app::StatsSample& sample) {
-        out() << line(sample) << Qt::endl;
-        if (seconds > 0 && lab.series().totalAppended() >= seconds)
-            application.quit();
-    });
+    QObject::connect(&lab, &app::LabSession::sampleAdded,
+                     [&](const app::StatsSample& sample)
+                     {
+                         out() << line(sample) << Qt::endl;
+                         if (seconds > 0 && lab.series().totalAppended() >= seconds)
+                             application.quit();
+                     });
     out() << "KcpDesk loopback demo: crypt " << settings.session.crypt << ", mode "
           << settings.session.mode << ", FEC " << settings.session.datashard << '/'
           << settings.session.parityshard << ", link loss " << parser.value(loss)

@@ -6,8 +6,11 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QLibraryInfo>
+#include <QLocale>
 #include <QMessageBox>
 #include <QTimer>
+#include <QTranslator>
 
 #include <cstdio>
 
@@ -19,16 +22,28 @@ int main(int argc, char** argv)
     QApplication::setApplicationDisplayName(QStringLiteral("KcpDesk"));
     QApplication::setApplicationVersion(QStringLiteral(KCPDESK_VERSION));
 
+    // The user's language where a translation exists (Qt's own strings too), else English.
+    QTranslator qtTranslator;
+    if (qtTranslator.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+                          QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(&qtTranslator);
+    QTranslator translator;
+    if (translator.load(QLocale(), QStringLiteral("kcpdesk"), QStringLiteral("_"),
+                        QStringLiteral(":/i18n")))
+        QApplication::installTranslator(&translator);
+
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate(
         "main", "Encrypted KCP tunnels you can see into (kcptun compatible)."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption profiles(
-        "profiles", QApplication::translate("main", "Profiles file (default: %1).")
-                        .arg(app::ProfileStore::defaultPath()),
+        "profiles",
+        QApplication::translate("main", "Profiles file (default: %1).")
+            .arg(app::ProfileStore::defaultPath()),
         "file");
-    const QCommandLineOption lab("lab", QApplication::translate("main", "Open the Lab tab and start it."));
+    const QCommandLineOption lab("lab",
+                                 QApplication::translate("main", "Open the Lab tab and start it."));
     const QCommandLineOption compare(
         "compare", QApplication::translate("main", "With --lab: also run the FEC-off comparison."));
     const QCommandLineOption screenshot(
@@ -37,18 +52,21 @@ int main(int argc, char** argv)
                                         "seconds, then quit."),
         "file");
     const QCommandLineOption screenshotDelay(
-        "screenshot-delay", QApplication::translate("main", "Seconds before the screenshot."),
-        "s", "8");
+        "screenshot-delay", QApplication::translate("main", "Seconds before the screenshot."), "s",
+        "8");
     parser.addOptions({profiles, lab, compare, screenshot, screenshotDelay});
     parser.process(application);
 
     ui::MainWindow window(parser.value(profiles));
     window.show();
     if (!window.loadError().isEmpty())
-        QTimer::singleShot(0, &window, [&window] {
-            QMessageBox::warning(&window, QApplication::translate("main", "Profiles"),
-                                 window.loadError());
-        });
+        QTimer::singleShot(0, &window,
+                           [&window]
+                           {
+                               QMessageBox::warning(&window,
+                                                    QApplication::translate("main", "Profiles"),
+                                                    window.loadError());
+                           });
     if (parser.isSet(lab))
     {
         if (parser.isSet(compare))
@@ -59,7 +77,8 @@ int main(int argc, char** argv)
     {
         const QString path = parser.value(screenshot);
         QTimer::singleShot(int(parser.value(screenshotDelay).toDouble() * 1000), &window,
-                           [&window, path] {
+                           [&window, path]
+                           {
                                if (!window.grab().save(path, "PNG"))
                                {
                                    std::fprintf(stderr, "kcpdesk: cannot write %s\n",

@@ -61,7 +61,8 @@ LabEngine::LabEngine(const LabSettings& settings, int sampleIntervalMs, QObject*
     connect(&m_serverSocket, &QUdpSocket::readyRead, this,
             [this] { onSessionReadable(m_serverSocket, *m_server); });
     connect(&m_relayA, &QUdpSocket::readyRead, this, [this] { onRelayReadable(m_relayA, *m_up); });
-    connect(&m_relayB, &QUdpSocket::readyRead, this, [this] { onRelayReadable(m_relayB, *m_down); });
+    connect(&m_relayB, &QUdpSocket::readyRead, this,
+            [this] { onRelayReadable(m_relayB, *m_down); });
 }
 
 LabEngine::~LabEngine() = default;
@@ -100,9 +101,9 @@ bool LabEngine::buildSessions()
         return false;
     }
     m_up = std::make_unique<kcp::lab::LinkModel>(m_settings.link,
-                                                  QRandomGenerator::system()->generate64());
+                                                 QRandomGenerator::system()->generate64());
     m_down = std::make_unique<kcp::lab::LinkModel>(m_settings.link,
-                                                    QRandomGenerator::system()->generate64());
+                                                   QRandomGenerator::system()->generate64());
     return true;
 }
 
@@ -117,8 +118,10 @@ bool LabEngine::start()
             m_error = tr("Cannot bind UDP on 127.0.0.1: %1").arg(socket->errorString());
             return false;
         }
-        socket->setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, QVariant(SocketBuffer));
-        socket->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption, QVariant(SocketBuffer));
+        socket->setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption,
+                                QVariant(SocketBuffer));
+        socket->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption,
+                                QVariant(SocketBuffer));
     }
     m_clock.start();
     m_deriver.reset(0);
@@ -199,14 +202,20 @@ void LabEngine::flushSession(kcp::SessionCore& session, QUdpSocket& socket, quin
 void LabEngine::pump()
 {
     const kcp::Millis t = now();
-    m_up->deliver(t, [this](std::span<std::uint8_t> d) {
-        m_relayB.writeDatagram(reinterpret_cast<const char*>(d.data()), qint64(d.size()),
-                               QHostAddress::LocalHost, m_serverSocket.localPort());
-    });
-    m_down->deliver(t, [this](std::span<std::uint8_t> d) {
-        m_relayA.writeDatagram(reinterpret_cast<const char*>(d.data()), qint64(d.size()),
-                               QHostAddress::LocalHost, m_clientSocket.localPort());
-    });
+    m_up->deliver(t,
+                  [this](std::span<std::uint8_t> d)
+                  {
+                      m_relayB.writeDatagram(reinterpret_cast<const char*>(d.data()),
+                                             qint64(d.size()), QHostAddress::LocalHost,
+                                             m_serverSocket.localPort());
+                  });
+    m_down->deliver(t,
+                    [this](std::span<std::uint8_t> d)
+                    {
+                        m_relayA.writeDatagram(reinterpret_cast<const char*>(d.data()),
+                                               qint64(d.size()), QHostAddress::LocalHost,
+                                               m_clientSocket.localPort());
+                    });
 
     while (m_server->read({reinterpret_cast<std::uint8_t*>(m_receiveBuffer.data()),
                            size_t(m_receiveBuffer.size())}) > 0)

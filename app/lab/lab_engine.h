@@ -61,12 +61,12 @@ private:
     std::unique_ptr<kcp::ChaChaRandom> m_random;
     std::unique_ptr<kcp::SessionCore> m_client;
     std::unique_ptr<kcp::SessionCore> m_server;
-    std::unique_ptr<kcp::lab::LinkModel> m_up;    // client -> server, carries the bulk data
-    std::unique_ptr<kcp::lab::LinkModel> m_down;  // server -> client, carries the ACKs
+    std::unique_ptr<kcp::lab::LinkModel> m_up;   // client -> server, carries the bulk data
+    std::unique_ptr<kcp::lab::LinkModel> m_down; // server -> client, carries the ACKs
     QUdpSocket m_clientSocket;
     QUdpSocket m_serverSocket;
-    QUdpSocket m_relayA;  // faces the client
-    QUdpSocket m_relayB;  // faces the server
+    QUdpSocket m_relayA; // faces the client
+    QUdpSocket m_relayB; // faces the server
     QTimer m_timer;
     QTimer m_sampleTimer;
     QByteArray m_sendChunk;

@@ -5,8 +5,7 @@
 namespace app
 {
 
-LabSession::LabSession(QObject* parent)
-    : QObject(parent)
+LabSession::LabSession(QObject* parent) : QObject(parent)
 {
     qRegisterMetaType<app::StatsSample>();
     m_thread.setObjectName(QStringLiteral("kcpdesk-lab"));
@@ -41,7 +40,8 @@ bool LabSession::start(const LabSettings& settings)
     const int interval = m_sampleIntervalMs;
     QMetaObject::invokeMethod(
         m_threadAnchor,
-        [&] {
+        [&]
+        {
             engine = new LabEngine(settings, interval);
             if (!engine->start())
             {
@@ -62,7 +62,8 @@ bool LabSession::start(const LabSettings& settings)
     const quint64 run = ++m_run;
     connect(
         m_engine, &LabEngine::sampleReady, this,
-        [this, run](const StatsSample& sample) {
+        [this, run](const StatsSample& sample)
+        {
             if (run == m_run && m_engine)
                 onSample(sample);
         },
@@ -79,8 +80,8 @@ void LabSession::stop()
     LabEngine* engine = m_engine;
     m_engine = nullptr;
     engine->disconnect(this);
-    QMetaObject::invokeMethod(m_threadAnchor, [engine] { delete engine; },
-                              Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_threadAnchor, [engine] { delete engine; }, Qt::BlockingQueuedConnection);
     emit stopped();
 }
 
@@ -94,8 +95,8 @@ void LabSession::setSettings(const LabSettings& settings)
     m_settings = settings;
     if (!m_engine)
         return;
-    QMetaObject::invokeMethod(m_engine, [engine = m_engine, settings] { engine->apply(settings); },
-                              Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        m_engine, [engine = m_engine, settings] { engine->apply(settings); }, Qt::QueuedConnection);
 }
 
 void LabSession::onSample(const StatsSample& sample)

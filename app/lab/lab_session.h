@@ -55,8 +55,8 @@ private:
     int m_sampleIntervalMs = 1000;
     QString m_error;
     QThread m_thread;
-    QObject* m_threadAnchor = nullptr;  // lives in m_thread: runs construction and deletion
-    LabEngine* m_engine = nullptr;      // lives in m_thread
+    QObject* m_threadAnchor = nullptr; // lives in m_thread: runs construction and deletion
+    LabEngine* m_engine = nullptr;     // lives in m_thread
     StatsSeries m_series;
     quint64 m_run = 0;
 };

@@ -33,7 +33,8 @@ void LabSettings::setRateKbps(int kbps)
 {
     const std::uint64_t bytesPerSecond = std::uint64_t(std::max(0, kbps)) * 1000 / 8;
     link.rateBytesPerSecond = bytesPerSecond;
-    link.queueLimitBytes = bytesPerSecond ? std::max<std::size_t>(16 * 1024, bytesPerSecond / 10) : 0;
+    link.queueLimitBytes =
+        bytesPerSecond ? std::max<std::size_t>(16 * 1024, bytesPerSecond / 10) : 0;
 }
 
 int LabSettings::rateKbps() const
@@ -43,18 +44,18 @@ int LabSettings::rateKbps() const
 
 QStringList LabSettings::problems() const
 {
-    auto tr = [](const char* text) { return QCoreApplication::translate("app::LabSettings", text); };
     QStringList list;
-    auto probability = [&](double p, const char* what) {
+    auto probability = [&](double p, const QString& what)
+    {
         if (!(p >= 0.0 && p <= 1.0))
-            list << tr("%1 must be between 0 and 100 %.").arg(tr(what));
+            list << tr("%1 must be between 0 and 100 %.").arg(what);
     };
-    probability(link.loss, "Loss");
-    probability(link.burstEnter, "Burst start probability");
-    probability(link.burstExit, "Burst end probability");
-    probability(link.burstLoss, "Loss inside a burst");
-    probability(link.reorder, "Reordering");
-    probability(link.duplicate, "Duplication");
+    probability(link.loss, tr("Loss"));
+    probability(link.burstEnter, tr("Burst start probability"));
+    probability(link.burstExit, tr("Burst end probability"));
+    probability(link.burstLoss, tr("Loss inside a burst"));
+    probability(link.reorder, tr("Reordering"));
+    probability(link.duplicate, tr("Duplication"));
     if (link.delay > 10000 || link.jitter > 10000 || link.reorderDelay > 10000)
         list << tr("Delays must be at most 10000 ms.");
     kcp::tunnel::KcptunConfig effective = session;

@@ -3,6 +3,7 @@
 #include "kcp/lab/link_model.h"
 #include "kcp/tunnel/kcptun_config.h"
 
+#include <QCoreApplication>
 #include <QMetaType>
 #include <QStringList>
 
@@ -14,6 +15,9 @@ namespace app
 // lab validates them with the library exactly as a tunnel would. A value type.
 struct LabSettings
 {
+    Q_DECLARE_TR_FUNCTIONS(LabSettings)
+
+public:
     kcp::lab::LinkConfig link;
     kcp::tunnel::KcptunConfig session;
 

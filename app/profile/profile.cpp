@@ -15,16 +15,6 @@ namespace app
 using kcp::tunnel::KcptunConfig;
 using kcp::tunnel::TunnelRole;
 
-namespace
-{
-
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("app::Profile", text);
-}
-
-} // namespace
-
 Profile Profile::create(const QString& name, TunnelRole role)
 {
     Profile profile;
@@ -117,7 +107,8 @@ std::optional<TunnelRole> roleFromName(const QString& name)
 
 std::optional<TunnelRole> guessKcptunRole(const QJsonObject& kcptunJson)
 {
-    auto has = [&](const char* key) {
+    auto has = [&](const char* key)
+    {
         for (auto it = kcptunJson.begin(); it != kcptunJson.end(); ++it)
             if (it.key().compare(QLatin1String(key), Qt::CaseInsensitive) == 0)
                 return true;
@@ -138,7 +129,7 @@ std::optional<Profile> importKcptunFile(const QString& path, std::optional<Tunne
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
     {
-        *error = tr("Cannot read %1: %2").arg(path, file.errorString());
+        *error = Profile::tr("Cannot read %1: %2").arg(path, file.errorString());
         return std::nullopt;
     }
     const QByteArray bytes = file.readAll();
@@ -146,10 +137,10 @@ std::optional<Profile> importKcptunFile(const QString& path, std::optional<Tunne
     const QJsonDocument document = QJsonDocument::fromJson(bytes, &parseError);
     if (parseError.error != QJsonParseError::NoError || !document.isObject())
     {
-        *error = tr("%1 is not a kcptun JSON config: %2")
+        *error = Profile::tr("%1 is not a kcptun JSON config: %2")
                      .arg(path, parseError.error != QJsonParseError::NoError
                                     ? parseError.errorString()
-                                    : tr("expected an object of kcptun keys"));
+                                    : Profile::tr("expected an object of kcptun keys"));
         return std::nullopt;
     }
     if (!role)
@@ -158,16 +149,17 @@ std::optional<Profile> importKcptunFile(const QString& path, std::optional<Tunne
     {
         if (needsRole)
             *needsRole = true;
-        *error = tr("%1 does not say whether it is a client or a server config (it has neither "
-                    "or both of remoteaddr and listen); choose the role")
-                     .arg(path);
+        *error =
+            Profile::tr("%1 does not say whether it is a client or a server config (it has neither "
+                        "or both of remoteaddr and listen); choose the role")
+                .arg(path);
         return std::nullopt;
     }
     Profile profile = Profile::create(QFileInfo(path).completeBaseName(), *role);
     if (const QString problem = kcp::tunnel::loadKcptunJson(profile.config, bytes);
         !problem.isEmpty())
     {
-        *error = tr("%1: %2").arg(path, problem);
+        *error = Profile::tr("%1: %2").arg(path, problem);
         return std::nullopt;
     }
     return profile;
@@ -178,13 +170,13 @@ bool exportKcptunFile(const Profile& profile, const QString& path, QString* erro
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
     {
-        *error = tr("Cannot write %1: %2").arg(path, file.errorString());
+        *error = Profile::tr("Cannot write %1: %2").arg(path, file.errorString());
         return false;
     }
     file.write(QJsonDocument(kcp::tunnel::toKcptunJson(profile.config)).toJson());
     if (!file.commit())
     {
-        *error = tr("Cannot write %1: %2").arg(path, file.errorString());
+        *error = Profile::tr("Cannot write %1: %2").arg(path, file.errorString());
         return false;
     }
     return true;

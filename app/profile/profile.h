@@ -2,6 +2,7 @@
 
 #include "kcp/tunnel/kcptun_config.h"
 
+#include <QCoreApplication>
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
@@ -16,7 +17,10 @@ namespace app
 // A value type; no thread rules.
 struct Profile
 {
-    QString id;  // QUuid without braces, assigned by Profile::create()
+    Q_DECLARE_TR_FUNCTIONS(Profile)
+
+public:
+    QString id; // QUuid without braces, assigned by Profile::create()
     QString name;
     kcp::tunnel::KcptunConfig config;
 
@@ -52,8 +56,8 @@ std::optional<kcp::tunnel::TunnelRole> guessKcptunRole(const QJsonObject& kcptun
 // either, an error asks for it and *needsRole (if given) is set. The name is the file's base
 // name.
 std::optional<Profile> importKcptunFile(const QString& path,
-                                        std::optional<kcp::tunnel::TunnelRole> role,
-                                        QString* error, bool* needsRole = nullptr);
+                                        std::optional<kcp::tunnel::TunnelRole> role, QString* error,
+                                        bool* needsRole = nullptr);
 // Writes the profile's config as kcptun JSON (every key of its role) so kcptun can use it.
 bool exportKcptunFile(const Profile& profile, const QString& path, QString* error);
 

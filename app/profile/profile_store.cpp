@@ -21,8 +21,7 @@ constexpr int FormatVersion = 1;
 } // namespace
 
 ProfileStore::ProfileStore(const QString& path, QObject* parent)
-    : QAbstractListModel(parent)
-    , m_path(path.isEmpty() ? defaultPath() : path)
+    : QAbstractListModel(parent), m_path(path.isEmpty() ? defaultPath() : path)
 {
 }
 
@@ -93,8 +92,9 @@ bool ProfileStore::load()
     file.close();
 
     // Keep the unreadable file's bytes where the next save cannot touch them.
-    const QString keptAs = m_path + QStringLiteral(".corrupt-") +
-                           QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMddThhmmsszzz"));
+    const QString keptAs =
+        m_path + QStringLiteral(".corrupt-") +
+        QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMddThhmmsszzz"));
     const bool kept = QFile::copy(m_path, keptAs);
     m_error = tr("Cannot load profiles from %1: %2.").arg(m_path, problem);
     m_error += kept ? tr(" The file was kept as %1.").arg(keptAs)
@@ -251,7 +251,8 @@ bool ProfileStore::remove(const QString& id)
 
 QString ProfileStore::uniqueName(const QString& base) const
 {
-    auto used = [this](const QString& name) {
+    auto used = [this](const QString& name)
+    {
         for (const Profile& p : m_profiles)
             if (p.name == name)
                 return true;

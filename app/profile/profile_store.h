@@ -24,7 +24,7 @@ public:
     enum Roles
     {
         IdRole = Qt::UserRole + 1,
-        RoleNameRole,  // "client" / "server"
+        RoleNameRole, // "client" / "server"
     };
 
     // path: the profiles file; empty = defaultPath().
@@ -52,7 +52,7 @@ public:
 
     // Edits notify the model; call save() to persist. Return the row touched, -1 if none.
     int add(const Profile& profile);
-    int update(const Profile& profile);  // by id
+    int update(const Profile& profile); // by id
     int duplicate(const QString& id);
     bool remove(const QString& id);
 

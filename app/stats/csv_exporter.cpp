@@ -47,16 +47,26 @@ QStringList row(const QString& source, const StatsSample& s)
 QStringList CsvExporter::columns()
 {
     return {
-        QStringLiteral("timestamp_utc"),      QStringLiteral("elapsed_s"),
-        QStringLiteral("source"),             QStringLiteral("srtt_ms"),
-        QStringLiteral("rttvar_ms"),          QStringLiteral("rto_ms"),
-        QStringLiteral("retrans_per_s"),      QStringLiteral("rto_retrans_per_s"),
-        QStringLiteral("fast_retrans_per_s"), QStringLiteral("early_retrans_per_s"),
-        QStringLiteral("link_loss_pct"),      QStringLiteral("emulated_loss_pct"),
-        QStringLiteral("fec_recovered_per_s"), QStringLiteral("fec_parity_per_s"),
-        QStringLiteral("goodput_in_bps"),     QStringLiteral("goodput_out_bps"),
-        QStringLiteral("wire_out_bps"),       QStringLiteral("inflight_segs"),
-        QStringLiteral("cwnd_segs"),          QStringLiteral("sessions"),
+        QStringLiteral("timestamp_utc"),
+        QStringLiteral("elapsed_s"),
+        QStringLiteral("source"),
+        QStringLiteral("srtt_ms"),
+        QStringLiteral("rttvar_ms"),
+        QStringLiteral("rto_ms"),
+        QStringLiteral("retrans_per_s"),
+        QStringLiteral("rto_retrans_per_s"),
+        QStringLiteral("fast_retrans_per_s"),
+        QStringLiteral("early_retrans_per_s"),
+        QStringLiteral("link_loss_pct"),
+        QStringLiteral("emulated_loss_pct"),
+        QStringLiteral("fec_recovered_per_s"),
+        QStringLiteral("fec_parity_per_s"),
+        QStringLiteral("goodput_in_bps"),
+        QStringLiteral("goodput_out_bps"),
+        QStringLiteral("wire_out_bps"),
+        QStringLiteral("inflight_segs"),
+        QStringLiteral("cwnd_segs"),
+        QStringLiteral("sessions"),
     };
 }
 
@@ -83,7 +93,8 @@ bool CsvExporter::writeFile(const QString& path, const QString& source, const St
 
 QByteArray CsvExporter::toCsv(const QVector<Source>& sources)
 {
-    auto line = [](const QStringList& fields) {
+    auto line = [](const QStringList& fields)
+    {
         QStringList quoted;
         quoted.reserve(fields.size());
         for (const QString& f : fields)

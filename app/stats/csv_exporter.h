@@ -21,7 +21,7 @@ class CsvExporter
 public:
     struct Source
     {
-        QString name;  // the "source" column: a profile name, "Lab", "Lab, FEC off" ...
+        QString name; // the "source" column: a profile name, "Lab", "Lab, FEC off" ...
         const StatsSeries* series = nullptr;
     };
 

@@ -30,8 +30,10 @@ StatsSample SampleDeriver::next(const LinkReading& reading)
     const kcp::SnmpCounters& c = reading.counters;
     const kcp::SnmpCounters& p = m_previous.counters;
     // A zero-length interval (two readings in the same ms) must not divide by zero.
-    const double seconds = std::max<qint64>(1, reading.monotonicMs - m_previous.monotonicMs) / 1000.0;
-    auto rate = [seconds](quint64 now, quint64 before) { return double(grown(now, before)) / seconds; };
+    const double seconds =
+        std::max<qint64>(1, reading.monotonicMs - m_previous.monotonicMs) / 1000.0;
+    auto rate = [seconds](quint64 now, quint64 before)
+    { return double(grown(now, before)) / seconds; };
 
     StatsSample s;
     s.timestampMs = reading.timestampMs;

@@ -12,8 +12,8 @@ namespace app
 // What a source measured at one instant: cumulative counters plus the KCP state gauges.
 struct LinkReading
 {
-    qint64 monotonicMs = 0;  // any steady clock in ms (QElapsedTimer), for the interval length
-    qint64 timestampMs = 0;  // UTC wall clock for the sample
+    qint64 monotonicMs = 0; // any steady clock in ms (QElapsedTimer), for the interval length
+    qint64 timestampMs = 0; // UTC wall clock for the sample
     // Cumulative since the source started. Retransmissions and BytesSent/OutBytes are the
     // sender's view; PathLost/PathReceived/FEC*/BytesReceived the receiver's.
     kcp::SnmpCounters counters;

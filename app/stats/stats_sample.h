@@ -11,14 +11,14 @@ namespace app
 // second of wall time; times in ms; throughput in bits per second. A value type.
 struct StatsSample
 {
-    qint64 timestampMs = 0;  // UTC, ms since the epoch, when the reading was taken
-    double elapsedS = 0;     // since the source started
+    qint64 timestampMs = 0; // UTC, ms since the epoch, when the reading was taken
+    double elapsedS = 0;    // since the source started
 
     double srttMs = 0;
     double rttVarMs = 0;
     double rtoMs = 0;
 
-    double retransPerS = 0;  // all retransmitted segments = rto + fast + early
+    double retransPerS = 0; // all retransmitted segments = rto + fast + early
     double rtoRetransPerS = 0;
     double fastRetransPerS = 0;
     double earlyRetransPerS = 0;
@@ -34,12 +34,12 @@ struct StatsSample
     double fecRecoveredPerS = 0;
     double fecParityPerS = 0;
 
-    double goodputInBps = 0;   // application bytes delivered to us (lab: at the far end)
-    double goodputOutBps = 0;  // application bytes we sent
-    double wireOutBps = 0;     // UDP payload bytes we sent: goodput plus every overhead
+    double goodputInBps = 0;  // application bytes delivered to us (lab: at the far end)
+    double goodputOutBps = 0; // application bytes we sent
+    double wireOutBps = 0;    // UDP payload bytes we sent: goodput plus every overhead
 
-    quint32 inflight = 0;  // segments sent and not yet acknowledged (summed over sessions)
-    int cwnd = 0;          // segments (largest session)
+    quint32 inflight = 0; // segments sent and not yet acknowledged (summed over sessions)
+    int cwnd = 0;         // segments (largest session)
     int sessions = 0;
 };
 

@@ -7,8 +7,7 @@
 namespace app
 {
 
-StatsSeries::StatsSeries(int capacity)
-    : m_capacity(std::max(1, capacity))
+StatsSeries::StatsSeries(int capacity) : m_capacity(std::max(1, capacity))
 {
     m_ring.reserve(m_capacity);
 }

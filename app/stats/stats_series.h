@@ -32,7 +32,7 @@ public:
 
 private:
     int m_capacity;
-    int m_head = 0;  // index of the oldest sample
+    int m_head = 0; // index of the oldest sample
     int m_size = 0;
     qint64 m_total = 0;
     QVector<StatsSample> m_ring;

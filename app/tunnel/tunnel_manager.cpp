@@ -51,8 +51,7 @@ LinkReading readingFromSnapshot(const TunnelSnapshot& snapshot, qint64 monotonic
 }
 
 TunnelManager::TunnelManager(ProfileStore& store, QObject* parent)
-    : QAbstractListModel(parent)
-    , m_store(store)
+    : QAbstractListModel(parent), m_store(store)
 {
     qRegisterMetaType<app::StatsSample>();
     // Mirror the store's rows one to one.
@@ -60,7 +59,8 @@ TunnelManager::TunnelManager(ProfileStore& store, QObject* parent)
             [this](const QModelIndex&, int first, int last) { beginInsertRows({}, first, last); });
     connect(&store, &QAbstractItemModel::rowsInserted, this, [this] { endInsertRows(); });
     connect(&store, &QAbstractItemModel::rowsAboutToBeRemoved, this,
-            [this](const QModelIndex&, int first, int last) {
+            [this](const QModelIndex&, int first, int last)
+            {
                 for (int row = first; row <= last; ++row)
                 {
                     const QString id = m_store.profiles().at(row).id;
@@ -70,16 +70,17 @@ TunnelManager::TunnelManager(ProfileStore& store, QObject* parent)
                 beginRemoveRows({}, first, last);
             });
     connect(&store, &QAbstractItemModel::rowsRemoved, this, [this] { endRemoveRows(); });
-    connect(&store, &QAbstractItemModel::modelAboutToBeReset, this, [this] {
-        stopAll();
-        m_entries.clear();
-        beginResetModel();
-    });
+    connect(&store, &QAbstractItemModel::modelAboutToBeReset, this,
+            [this]
+            {
+                stopAll();
+                m_entries.clear();
+                beginResetModel();
+            });
     connect(&store, &QAbstractItemModel::modelReset, this, [this] { endResetModel(); });
     connect(&store, &QAbstractItemModel::dataChanged, this,
-            [this](const QModelIndex& from, const QModelIndex& to) {
-                emit dataChanged(index(from.row()), index(to.row()));
-            });
+            [this](const QModelIndex& from, const QModelIndex& to)
+            { emit dataChanged(index(from.row()), index(to.row())); });
 }
 
 TunnelManager::~TunnelManager()
@@ -113,12 +114,14 @@ bool TunnelManager::start(const QString& id)
     e.tunnel->setSnapshotInterval(m_sampleIntervalMs);
     // Session figures reach the snapshot at the workers' publishing rate (1..10 Hz, process
     // wide); sampling faster than that would repeat stale RTTs.
-    kcp::net::WorkerPool::instance()->setStatsRate(std::clamp(1000 / std::max(1, m_sampleIntervalMs), 1, 10));
+    kcp::net::WorkerPool::instance()->setStatsRate(
+        std::clamp(1000 / std::max(1, m_sampleIntervalMs), 1, 10));
     e.series.clear();
     e.clock.start();
     e.deriver.reset(0);
     connect(e.tunnel.get(), &Tunnel::stateChanged, this,
-            [this, id](Tunnel::State state, const QString& message) { onState(id, state, message); });
+            [this, id](Tunnel::State state, const QString& message)
+            { onState(id, state, message); });
     connect(e.tunnel.get(), &Tunnel::snapshotUpdated, this,
             [this, id](const TunnelSnapshot& snapshot) { onSnapshot(id, snapshot); });
     connect(e.tunnel.get(), &Tunnel::sessionClosed, this,

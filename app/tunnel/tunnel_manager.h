@@ -31,10 +31,10 @@ public:
     enum Roles
     {
         IdRole = Qt::UserRole + 1,
-        StateRole,    // State as int
-        MessageRole,  // last state message: the error when Failed
-        PortRole,     // bound port while running, else 0
-        NameRole,     // the bare profile name (DisplayRole adds the state)
+        StateRole,   // State as int
+        MessageRole, // last state message: the error when Failed
+        PortRole,    // bound port while running, else 0
+        NameRole,    // the bare profile name (DisplayRole adds the state)
     };
 
     explicit TunnelManager(ProfileStore& store, QObject* parent = nullptr);

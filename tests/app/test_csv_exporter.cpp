@@ -55,7 +55,7 @@ StatsSeries twoSamples()
 {
     StatsSeries series;
     StatsSample a;
-    a.timestampMs = 1'764'115'200'123;  // 2025-11-26T00:00:00.123Z
+    a.timestampMs = 1'764'115'200'123; // 2025-11-26T00:00:00.123Z
     a.elapsedS = 1.0;
     a.srttMs = 57;
     a.rttVarMs = 4;
@@ -68,7 +68,7 @@ StatsSeries twoSamples()
     series.append(a);
     StatsSample b = a;
     b.elapsedS = 2.0;
-    b.hasLinkLoss = false;  // FEC off: not measured
+    b.hasLinkLoss = false; // FEC off: not measured
     series.append(b);
     return series;
 }
@@ -91,7 +91,7 @@ void TestCsvExporter::headerAndRows()
 {
     const QByteArray csv = CsvExporter::toCsv("Tokyo", twoSamples());
     QVERIFY(csv.endsWith("\r\n"));
-    QCOMPARE(csv.count('\n'), csv.count("\r\n"));  // no bare LF
+    QCOMPARE(csv.count('\n'), csv.count("\r\n")); // no bare LF
     const QList<QStringList> rows = parseCsv(QString::fromUtf8(csv));
     QCOMPARE(rows.size(), 3);
     const QStringList header = rows[0];
@@ -108,7 +108,7 @@ void TestCsvExporter::headerAndRows()
     QCOMPARE(cell(1, "link_loss_pct"), QString("5.250"));
     QCOMPARE(cell(1, "goodput_in_bps"), QString("17100000"));
     QCOMPARE(cell(1, "inflight_segs"), QString("128"));
-    QCOMPARE(cell(2, "link_loss_pct"), QString());  // unmeasured is empty, not 0
+    QCOMPARE(cell(2, "link_loss_pct"), QString()); // unmeasured is empty, not 0
     QCOMPARE(cell(2, "emulated_loss_pct"), QString());
 }
 
@@ -133,7 +133,7 @@ void TestCsvExporter::numbersIgnoreTheLocale()
 {
     const QLocale before;
     QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
-    QCOMPARE(QLocale().toString(1234.5, 'f', 2), QString("1.234,50"));  // the trap, for real
+    QCOMPARE(QLocale().toString(1234.5, 'f', 2), QString("1.234,50")); // the trap, for real
     const QByteArray csv = CsvExporter::toCsv("x", twoSamples());
     QLocale::setDefault(before);
     QVERIFY(csv.contains(",1234.50,"));
@@ -150,7 +150,8 @@ void TestCsvExporter::writesFileAtomically()
     QFile file(path);
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(file.readAll(), CsvExporter::toCsv("Lab", twoSamples()));
-    QVERIFY(!CsvExporter::writeFile(dir.filePath("no/such/dir/x.csv"), "Lab", twoSamples(), &error));
+    QVERIFY(
+        !CsvExporter::writeFile(dir.filePath("no/such/dir/x.csv"), "Lab", twoSamples(), &error));
     QVERIFY2(error.contains("Cannot write"), qPrintable(error));
 }
 

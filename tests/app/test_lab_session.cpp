@@ -50,7 +50,7 @@ void TestLabSession::lossyLinkShowsInTheSamples()
 
     double goodput = 0, recovered = 0, retrans = 0, measured = 0, emulated = 0;
     int lossSamples = 0;
-    for (const StatsSample& s : samplesSince(lab.series(), 2))  // past slow start
+    for (const StatsSample& s : samplesSince(lab.series(), 2)) // past slow start
     {
         goodput += s.goodputInBps;
         recovered += s.fecRecoveredPerS;
@@ -65,7 +65,7 @@ void TestLabSession::lossyLinkShowsInTheSamples()
         }
     }
     QVERIFY(goodput > 0);
-    QVERIFY(recovered > 0);  // FEC 10/3 at 10 % loss rebuilds packets
+    QVERIFY(recovered > 0); // FEC 10/3 at 10 % loss rebuilds packets
     QVERIFY(lossSamples >= 3);
     // FEC's sequence gaps measure about what the emulator dropped.
     QVERIFY2(std::abs(measured / lossSamples - emulated / lossSamples) < 4.0,
@@ -79,7 +79,7 @@ void TestLabSession::lossyLinkShowsInTheSamples()
     // A clean link, live: the emulator stops dropping at once.
     settings.link.loss = 0.0;
     lab.setSettings(settings);
-    qint64 mark = lab.series().totalAppended() + 1;  // the sample in progress may straddle
+    qint64 mark = lab.series().totalAppended() + 1; // the sample in progress may straddle
     QTRY_VERIFY_WITH_TIMEOUT(lab.series().totalAppended() >= mark + 3, 5000);
     for (const StatsSample& s : samplesSince(lab.series(), mark))
         QCOMPARE(s.emulatedLossPercent, 0.0);
@@ -98,7 +98,7 @@ void TestLabSession::lossyLinkShowsInTheSamples()
         QCOMPARE(s.fecParityPerS, 0.0);
         afterGoodput += s.goodputInBps;
     }
-    QVERIFY(afterGoodput > 0);  // the new pair moves data
+    QVERIFY(afterGoodput > 0); // the new pair moves data
 
     QSignalSpy stopped(&lab, &LabSession::stopped);
     lab.stop();
@@ -128,7 +128,7 @@ void TestLabSession::refusesBadSettings()
     lab.setSettings(badLink);
     QCOMPARE(failed.size(), 2);
     QVERIFY2(failed.last()[0].toString().contains("Loss"), qPrintable(failed.last()[0].toString()));
-    QCOMPARE(lab.settings().link.loss, good.link.loss);  // the old settings stay
+    QCOMPARE(lab.settings().link.loss, good.link.loss); // the old settings stay
     QTRY_VERIFY_WITH_TIMEOUT(lab.series().size() >= 2, 3000);
 }
 

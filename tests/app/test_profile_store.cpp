@@ -112,7 +112,7 @@ void TestProfileStore::saveKeepsBackupAndOwnerOnlyMode()
     ProfileStore store(path);
     store.add(Profile::create("first", TunnelRole::Client));
     QVERIFY(store.save());
-    QVERIFY(!QFile::exists(path + ".bak"));  // nothing to back up yet
+    QVERIFY(!QFile::exists(path + ".bak")); // nothing to back up yet
     const QByteArray firstVersion = readAll(path);
     store.add(Profile::create("second", TunnelRole::Server));
     QVERIFY(store.save());
@@ -132,7 +132,7 @@ void TestProfileStore::corruptFileIsKeptAndBackupLoaded()
         store.add(Profile::create("good one", TunnelRole::Client));
         QVERIFY(store.save());
         store.add(Profile::create("good two", TunnelRole::Client));
-        QVERIFY(store.save());  // .bak = {good one}
+        QVERIFY(store.save()); // .bak = {good one}
     }
     const QByteArray garbage = "{\"format\": \"kcpdesk-profiles\", \"profiles\": [ {oops";
     writeAll(path, garbage);
@@ -144,8 +144,7 @@ void TestProfileStore::corruptFileIsKeptAndBackupLoaded()
     QVERIFY2(error.contains("not valid JSON"), qPrintable(error));
     QVERIFY2(error.contains(".bak"), qPrintable(error));
     // The corrupt bytes survive in a copy named in the error ...
-    const QStringList kept =
-        QDir(dir.path()).entryList({"profiles.json.corrupt-*"}, QDir::Files);
+    const QStringList kept = QDir(dir.path()).entryList({"profiles.json.corrupt-*"}, QDir::Files);
     QCOMPARE(kept.size(), 1);
     QVERIFY(error.contains(kept[0]));
     QCOMPARE(readAll(dir.filePath(kept[0])), garbage);
@@ -173,7 +172,7 @@ void TestProfileStore::corruptFileWithoutBackup()
              qPrintable(store.errorString()));
     QCOMPARE(store.rowCount(), 0);
     QCOMPARE(QDir(dir.path()).entryList({"profiles.json.corrupt-*"}, QDir::Files).size(), 1);
-    QCOMPARE(readAll(path), QByteArray("[1, 2, 3]"));  // load never writes
+    QCOMPARE(readAll(path), QByteArray("[1, 2, 3]")); // load never writes
 }
 
 void TestProfileStore::badProfileValueIsAnError()
@@ -237,9 +236,9 @@ void TestProfileStore::importsKcptunClientAndServerJson()
     QCOMPARE(client->config.crypt, QString("twofish"));
     QCOMPARE(client->config.mode, QString("fast2"));
     QCOMPARE(client->config.datashard, 70);
-    QCOMPARE(client->config.sockbuf, 1048576);  // keys match case-insensitively, like Go
+    QCOMPARE(client->config.sockbuf, 1048576); // keys match case-insensitively, like Go
     QVERIFY(client->config.nocomp);
-    QCOMPARE(client->config.sndwnd, 128);  // the client's default where the file is silent
+    QCOMPARE(client->config.sndwnd, 128); // the client's default where the file is silent
     QVERIFY2(client->problems().isEmpty(), qPrintable(client->problems().join("; ")));
 
     const QString serverPath = dir.filePath("server.json");
@@ -248,7 +247,7 @@ void TestProfileStore::importsKcptunClientAndServerJson()
     QVERIFY2(server, qPrintable(error));
     QVERIFY(!server->isClient());
     QCOMPARE(server->config.target, QString("127.0.0.1:8388"));
-    QCOMPARE(server->config.sndwnd, 1024);  // kcptun-server's default
+    QCOMPARE(server->config.sndwnd, 1024); // kcptun-server's default
 }
 
 void TestProfileStore::importNeedsRoleWhenFileDoesNotSay()
@@ -294,7 +293,7 @@ void TestProfileStore::exportIsLoadableKcptunJson()
     QVERIFY2(exportKcptunFile(p, path, &error), qPrintable(error));
     const QJsonObject json = QJsonDocument::fromJson(readAll(path)).object();
     QCOMPARE(json.value("listen").toString(), QString(":3999"));
-    QVERIFY(!json.contains("remoteaddr"));  // only the server's keys
+    QVERIFY(!json.contains("remoteaddr")); // only the server's keys
     const auto back = importKcptunFile(path, std::nullopt, &error);
     QVERIFY2(back, qPrintable(error));
     QCOMPARE(kcp::tunnel::toKcptunJson(back->config), kcp::tunnel::toKcptunJson(p.config));

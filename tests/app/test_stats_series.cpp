@@ -60,7 +60,7 @@ void TestStatsSeries::keepsNewestInOrder()
 
 void TestStatsSeries::capacityOneAndClear()
 {
-    StatsSeries one(0);  // clamped to 1
+    StatsSeries one(0); // clamped to 1
     QCOMPARE(one.capacity(), 1);
     one.append(sampleAt(1));
     one.append(sampleAt(2));
@@ -84,13 +84,13 @@ void TestStatsSeries::derivesRatesPerSecond()
     SampleDeriver deriver;
     deriver.reset(10'000);
     LinkReading r;
-    r.monotonicMs = 10'500;  // half a second
+    r.monotonicMs = 10'500; // half a second
     r.timestampMs = 1'700'000'000'000;
     r.counters.RetransSegs = 50;
     r.counters.LostSegs = 30;
     r.counters.FastRetransSegs = 15;
     r.counters.EarlyRetransSegs = 5;
-    r.counters.BytesSent = 125'000;      // 1 Mbit in 0.5 s
+    r.counters.BytesSent = 125'000; // 1 Mbit in 0.5 s
     r.counters.BytesReceived = 12'500;
     r.counters.OutBytes = 250'000;
     r.counters.FECRecovered = 4;
@@ -116,7 +116,7 @@ void TestStatsSeries::derivesRatesPerSecond()
     QCOMPARE(s.sessions, 2);
 
     // The next interval counts only what changed since.
-    r.monotonicMs = 12'500;  // 2 s later
+    r.monotonicMs = 12'500; // 2 s later
     r.counters.RetransSegs = 60;
     r.counters.BytesSent = 375'000;
     s = deriver.next(r);
@@ -138,7 +138,7 @@ void TestStatsSeries::lossNeedsFecSequenceNumbers()
     LinkReading r;
     r.monotonicMs = 1000;
     StatsSample s = deriver.next(r);
-    QVERIFY(!s.hasLinkLoss);  // FEC off or idle: nothing measured, not "0 % loss"
+    QVERIFY(!s.hasLinkLoss); // FEC off or idle: nothing measured, not "0 % loss"
     r.monotonicMs = 2000;
     r.counters.PathReceived = 950;
     r.counters.PathLost = 50;
@@ -146,7 +146,7 @@ void TestStatsSeries::lossNeedsFecSequenceNumbers()
     QVERIFY(s.hasLinkLoss);
     QCOMPARE(s.linkLossPercent, 5.0);
     r.monotonicMs = 3000;
-    r.counters.PathReceived = 1950;  // 1000 more, none lost
+    r.counters.PathReceived = 1950; // 1000 more, none lost
     s = deriver.next(r);
     QVERIFY(s.hasLinkLoss);
     QCOMPARE(s.linkLossPercent, 0.0);
@@ -182,7 +182,7 @@ void TestStatsSeries::emulatedLossFromLinkCounters()
     LinkReading r;
     r.monotonicMs = 1000;
     StatsSample s = deriver.next(r);
-    QVERIFY(!s.hasEmulatedLoss);  // not a lab reading
+    QVERIFY(!s.hasEmulatedLoss); // not a lab reading
     r.hasEmulator = true;
     r.monotonicMs = 2000;
     r.emulatorOffered = 400;

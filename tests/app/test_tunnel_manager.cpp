@@ -65,10 +65,12 @@ void TestTunnelManager::echoThroughClientAndServerProfiles()
 {
     QTcpServer echo;
     QVERIFY(echo.listen(QHostAddress::LocalHost, 0));
-    connect(&echo, &QTcpServer::newConnection, this, [&] {
-        while (QTcpSocket* s = echo.nextPendingConnection())
-            connect(s, &QTcpSocket::readyRead, s, [s] { s->write(s->readAll()); });
-    });
+    connect(&echo, &QTcpServer::newConnection, this,
+            [&]
+            {
+                while (QTcpSocket* s = echo.nextPendingConnection())
+                    connect(s, &QTcpSocket::readyRead, s, [s] { s->write(s->readAll()); });
+            });
     const QString udp = QStringLiteral("127.0.0.1:%1").arg(freeUdpPort());
 
     Profile server = Profile::create("server", TunnelRole::Server);
@@ -153,7 +155,7 @@ void TestTunnelManager::echoThroughClientAndServerProfiles()
     QCOMPARE(states[0][1].value<State>(), State::Stopped);
     QCOMPARE(m_manager->port(client.id), quint16(0));
     QTRY_COMPARE_WITH_TIMEOUT(socket.state(), QAbstractSocket::UnconnectedState, 5000);
-    QVERIFY(series->size() >= 2);  // the series stays for export after stop
+    QVERIFY(series->size() >= 2); // the series stays for export after stop
     m_manager->stopAll();
     QCOMPARE(m_manager->runningCount(), 0);
 }
@@ -204,7 +206,7 @@ void TestTunnelManager::removingARunningProfileStopsIt()
     m_store->add(server);
     QVERIFY2(m_manager->start(server.id), qPrintable(m_manager->message(server.id)));
     QUdpSocket taken;
-    QVERIFY(!taken.bind(QHostAddress::LocalHost, port));  // the tunnel holds it
+    QVERIFY(!taken.bind(QHostAddress::LocalHost, port)); // the tunnel holds it
     QSignalSpy removed(m_manager.get(), &QAbstractItemModel::rowsRemoved);
     QVERIFY(m_store->remove(server.id));
     QCOMPARE(removed.size(), 1);

@@ -54,7 +54,8 @@ ui::ProfileEditorDialog* TestMainWindow::waitForEditor(MainWindow& window)
 {
     ui::ProfileEditorDialog* editor = nullptr;
     const bool shown = QTest::qWaitFor(
-        [&] {
+        [&]
+        {
             // A closed editor may linger until its deferred delete; take the open one.
             for (auto* candidate : window.findChildren<ui::ProfileEditorDialog*>("profileEditor"))
                 if (candidate->isVisible())
@@ -155,8 +156,7 @@ void TestMainWindow::labChartsAndCsvExport()
     window.labComparison().setSampleInterval(200);
 
     auto* tabs = window.findChild<QTabWidget*>("tabs");
-    QTest::mouseClick(tabs->tabBar(), Qt::LeftButton, {},
-                      tabs->tabBar()->tabRect(1).center());
+    QTest::mouseClick(tabs->tabBar(), Qt::LeftButton, {}, tabs->tabBar()->tabRect(1).center());
     QCOMPARE(tabs->currentIndex(), 1);
     auto* compare = window.findChild<QAbstractButton*>("compare");
     QTRY_VERIFY(compare->isVisible() && compare->height() > 0);
@@ -174,8 +174,7 @@ void TestMainWindow::labChartsAndCsvExport()
     auto* srtt = charts->line("srtt");
     QVERIFY(srtt);
     QVERIFY2(srtt->at(srtt->count() - 1).y() >= 2 * 25, "SRTT below the emulated 2 x 25 ms");
-    QTRY_VERIFY_WITH_TIMEOUT(charts->line("goodputCompare")->count() >= 2,
-                             5000);
+    QTRY_VERIFY_WITH_TIMEOUT(charts->line("goodputCompare")->count() >= 2, 5000);
     QVERIFY(charts->line("goodputIn")->count() >= 3);
     QVERIFY(charts->line("linkLoss")->count() >= 1);
 
@@ -187,11 +186,13 @@ void TestMainWindow::labChartsAndCsvExport()
     // Export CSV through the real action, into a temporary file.
     const QString csvPath = dir.filePath("lab.csv");
     QString askedCaption;
-    window.setSaveFileChooser([&](const QString& caption, const QString&, const QString&) {
-        askedCaption = caption;
-        return csvPath;
-    });
-    QTest::mouseClick(startLab, Qt::LeftButton);  // stop first: a fixed set of samples
+    window.setSaveFileChooser(
+        [&](const QString& caption, const QString&, const QString&)
+        {
+            askedCaption = caption;
+            return csvPath;
+        });
+    QTest::mouseClick(startLab, Qt::LeftButton); // stop first: a fixed set of samples
     QVERIFY(!window.lab().isRunning());
     const int mainRows = window.lab().series().size();
     const int compareRows = window.labComparison().series().size();
@@ -201,7 +202,7 @@ void TestMainWindow::labChartsAndCsvExport()
     QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(window.errorBanner()));
     const QList<QByteArray> lines = file.readAll().split('\n');
     QCOMPARE(lines.first().trimmed(), app::CsvExporter::columns().join(',').toUtf8());
-    QCOMPARE(lines.size() - 2, mainRows + compareRows);  // header + rows + empty after last CRLF
+    QCOMPARE(lines.size() - 2, mainRows + compareRows); // header + rows + empty after last CRLF
     QVERIFY(lines[1].contains(",Lab,"));
     QVERIFY(lines[mainRows + compareRows].contains("\"Lab, FEC off\""));
 }
