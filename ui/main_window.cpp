@@ -71,7 +71,7 @@ MainWindow::MainWindow(const QString& profilesPath, QWidget* parent)
             [this](const QString& id, const app::StatsSample&)
             {
                 if (id == selectedProfileId())
-                    m_tunnelCharts->refresh();
+                    updateSelection(); // the session count, and the charts
             });
     connect(&m_tunnels, &TunnelManager::sessionClosed, this,
             [this](const QString& id, const QString& reason)
@@ -178,6 +178,8 @@ QWidget* MainWindow::buildTunnelsTab()
     m_profileList->setModel(&m_tunnels);
     m_profileList->setSelectionMode(QAbstractItemView::SingleSelection);
     m_profileList->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_profileList->setSpacing(2);
+    m_profileList->setIconSize(QSize(12, 28));
     leftLayout->addWidget(m_profileList, 1);
     m_startStop = new QPushButton(tr("Start"));
     m_startStop->setObjectName(QStringLiteral("startStopButton"));
@@ -297,7 +299,18 @@ void MainWindow::updateSelection()
                    .arg(c.parityshard);
     QString stateLine;
     if (running)
-        stateLine = tr("Running on port %1.").arg(m_tunnels.port(id));
+    {
+        const app::StatsSeries* series = m_tunnels.series(id);
+        const int sessions = series && !series->isEmpty() ? series->latest().sessions : 0;
+        stateLine =
+            sessions > 0
+                ? tr("Running on port %1, %n KCP session(s).", "", sessions).arg(m_tunnels.port(id))
+            : profile->isClient()
+                ? tr("Running on port %1; no session yet: point an application "
+                     "at this port.")
+                      .arg(m_tunnels.port(id))
+                : tr("Running on port %1; no client connected yet.").arg(m_tunnels.port(id));
+    }
     else if (state == TunnelManager::State::Failed)
         stateLine = QStringLiteral("<span style='color:#c62828'>%1</span>")
                         .arg(tr("Failed: %1").arg(m_tunnels.message(id)).toHtmlEscaped());

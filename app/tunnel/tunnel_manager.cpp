@@ -246,8 +246,8 @@ QVariant TunnelManager::data(const QModelIndex& index, int role) const
     {
         const QString what = profile.isClient() ? tr("client") : tr("server");
         if (s == State::Running)
-            return tr("%1 — %2, running on port %3").arg(profile.name, what).arg(port(profile.id));
-        return tr("%1 — %2, %3").arg(profile.name, what, stateText(s));
+            return tr("%1\n%2, running on port %3").arg(profile.name, what).arg(port(profile.id));
+        return tr("%1\n%2, %3").arg(profile.name, what, stateText(s));
     }
     case Qt::ToolTipRole:
         return message(profile.id).isEmpty() ? stateText(s) : message(profile.id);

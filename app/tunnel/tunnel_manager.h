@@ -18,7 +18,8 @@ namespace app
 // Runs the profiles: one kcp::tunnel::Tunnel per started profile, its state and last error, and
 // a StatsSeries of what its sessions measure. As a list model it has one row per profile of the
 // store, in the store's order (rows follow the store's inserts, removals and edits), showing
-// the name with the tunnel's state, so a view of it is the profile list with live states.
+// the name and, on a second line, the tunnel's state, so a view of it is the profile list with
+// live states.
 //
 // Lives on the GUI thread (the Tunnels emit there). Removing a running profile stops it.
 class TunnelManager : public QAbstractListModel
