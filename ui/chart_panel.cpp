@@ -198,8 +198,21 @@ QLineSeries* ChartPanel::line(const QString& objectName) const
     return nullptr;
 }
 
+void ChartPanel::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    if (m_stale)
+        refresh();
+}
+
 void ChartPanel::refresh()
 {
+    if (!isVisible())
+    {
+        m_stale = true;
+        return;
+    }
+    m_stale = false;
     const double last = m_source && !m_source->isEmpty() ? m_source->latest().elapsedS : 0.0;
     const double lastCompare =
         m_comparison && !m_comparison->isEmpty() ? m_comparison->latest().elapsedS : 0.0;

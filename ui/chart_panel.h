@@ -27,7 +27,9 @@ public:
 
     void setSource(const app::StatsSeries* series, const QString& label);
     void setComparison(const app::StatsSeries* series, const QString& label);
-    // Re-reads the series (call when a sample was appended). Cheap: a few hundred points.
+    // Re-reads the series (call when a sample was appended). Cheap: a few hundred points. While
+    // the panel is hidden (another tab, minimised) it only notes that it is stale and catches
+    // up when shown.
     void refresh();
 
     int windowSeconds() const { return m_windowSeconds; }
@@ -36,6 +38,9 @@ public:
     int plottedPoints() const;
     // A plotted line by its object name ("srtt", "rto", "retrans", "linkLoss", "goodputIn" ...).
     QLineSeries* line(const QString& objectName) const;
+
+protected:
+    void showEvent(QShowEvent* event) override;
 
 private:
     struct Plot
@@ -53,6 +58,7 @@ private:
     void updateLabels();
 
     int m_windowSeconds = 60;
+    bool m_stale = false;
     const app::StatsSeries* m_source = nullptr;
     const app::StatsSeries* m_comparison = nullptr;
     QString m_sourceLabel;
