@@ -173,10 +173,14 @@ void TestMainWindow::labChartsAndCsvExport()
     QTRY_VERIFY_WITH_TIMEOUT(charts->plottedPoints() >= 3, 5000);
     auto* srtt = charts->line("srtt");
     QVERIFY(srtt);
-    QVERIFY2(srtt->at(srtt->count() - 1).y() >= 2 * 25, "SRTT below the emulated 2 x 25 ms");
+    // Once the first ACKs are in (a loaded machine may need a few samples), SRTT is at least
+    // the emulated 2 x 25 ms.
+    QTRY_VERIFY_WITH_TIMEOUT(srtt->at(srtt->count() - 1).y() > 0, 5000);
+    QVERIFY2(srtt->at(srtt->count() - 1).y() >= 2 * 25,
+             qPrintable(QString::number(srtt->at(srtt->count() - 1).y())));
     QTRY_VERIFY_WITH_TIMEOUT(charts->line("goodputCompare")->count() >= 2, 5000);
     QVERIFY(charts->line("goodputIn")->count() >= 3);
-    QVERIFY(charts->line("linkLoss")->count() >= 1);
+    QTRY_VERIFY_WITH_TIMEOUT(charts->line("linkLoss")->count() >= 1, 5000);
 
     // A live change from the panel reaches the running lab.
     auto* loss = window.findChild<QDoubleSpinBox*>("loss");
