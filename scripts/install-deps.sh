@@ -18,8 +18,8 @@ packages=(
   libbenchmark-dev
   # interop peers and their build
   kcptun golang-go golang-github-xtaci-kcp-dev
-  # GUI under test and screenshots
-  xvfb xauth
+  # GUI under test and screenshots (a font, so the window has readable text under Xvfb)
+  xvfb xauth fonts-dejavu-core
   # tools the tests and benches call
   iperf3 iproute2 python3 procps
 )

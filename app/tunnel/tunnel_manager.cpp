@@ -1,0 +1,273 @@
+#include "tunnel/tunnel_manager.h"
+
+#include "kcp/net/worker_pool.h"
+
+#include <QColor>
+#include <QDateTime>
+
+#include <algorithm>
+
+namespace app
+{
+
+using kcp::tunnel::Tunnel;
+using kcp::tunnel::TunnelSnapshot;
+
+LinkReading readingFromSnapshot(const TunnelSnapshot& snapshot, qint64 monotonicMs)
+{
+    LinkReading r;
+    r.monotonicMs = monotonicMs;
+    r.timestampMs = QDateTime::currentMSecsSinceEpoch();
+    double srttSum = 0, rttVarSum = 0;
+    int measured = 0;
+    quint64 appBytesOut = 0, appBytesIn = 0;
+    for (const auto& session : snapshot.sessions)
+    {
+        r.counters += session.kcp.counters;
+        appBytesOut += session.smux.bytesOut;
+        appBytesIn += session.smux.bytesIn;
+        r.inflight += session.kcp.inflight;
+        r.cwnd = std::max(r.cwnd, int(session.kcp.cwnd));
+        r.rtoMs = std::max(r.rtoMs, double(session.kcp.rto));
+        // A session that has not had an ACK yet has no RTT; it must not pull the mean to 0.
+        if (session.kcp.srtt > 0)
+        {
+            srttSum += session.kcp.srtt;
+            rttVarSum += session.kcp.rttVar;
+            ++measured;
+        }
+    }
+    if (measured > 0)
+    {
+        r.srttMs = srttSum / measured;
+        r.rttVarMs = rttVarSum / measured;
+    }
+    // Goodput is what the user's applications moved: smux payload before compression. KCP's
+    // BytesSent/BytesReceived count the compressed stream, smaller for compressible data.
+    r.counters.BytesSent = appBytesOut;
+    r.counters.BytesReceived = appBytesIn;
+    r.sessions = int(snapshot.sessions.size());
+    return r;
+}
+
+TunnelManager::TunnelManager(ProfileStore& store, QObject* parent)
+    : QAbstractListModel(parent), m_store(store)
+{
+    qRegisterMetaType<app::StatsSample>();
+    // Mirror the store's rows one to one.
+    connect(&store, &QAbstractItemModel::rowsAboutToBeInserted, this,
+            [this](const QModelIndex&, int first, int last) { beginInsertRows({}, first, last); });
+    connect(&store, &QAbstractItemModel::rowsInserted, this, [this] { endInsertRows(); });
+    connect(&store, &QAbstractItemModel::rowsAboutToBeRemoved, this,
+            [this](const QModelIndex&, int first, int last)
+            {
+                for (int row = first; row <= last; ++row)
+                {
+                    const QString id = m_store.profiles().at(row).id;
+                    stop(id);
+                    m_entries.remove(id);
+                }
+                beginRemoveRows({}, first, last);
+            });
+    connect(&store, &QAbstractItemModel::rowsRemoved, this, [this] { endRemoveRows(); });
+    connect(&store, &QAbstractItemModel::modelAboutToBeReset, this,
+            [this]
+            {
+                stopAll();
+                m_entries.clear();
+                beginResetModel();
+            });
+    connect(&store, &QAbstractItemModel::modelReset, this, [this] { endResetModel(); });
+    connect(&store, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex& from, const QModelIndex& to)
+            { emit dataChanged(index(from.row()), index(to.row())); });
+}
+
+TunnelManager::~TunnelManager()
+{
+    // Tunnels emit stateChanged from their destructors; nobody may hear it half-destroyed.
+    for (auto& e : m_entries)
+        if (e->tunnel)
+            e->tunnel->disconnect(this);
+}
+
+TunnelManager::Entry& TunnelManager::entry(const QString& id)
+{
+    auto& slot = m_entries[id];
+    if (!slot)
+        slot = std::make_shared<Entry>();
+    return *slot;
+}
+
+bool TunnelManager::start(const QString& id)
+{
+    const Profile* profile = m_store.find(id);
+    if (!profile)
+        return false;
+    Entry& e = entry(id);
+    if (e.tunnel)
+    {
+        e.tunnel->disconnect(this);
+        e.tunnel->stop();
+    }
+    e.tunnel = std::make_unique<Tunnel>();
+    e.tunnel->setSnapshotInterval(m_sampleIntervalMs);
+    // Session figures reach the snapshot at the workers' publishing rate (1..10 Hz, process
+    // wide); sampling faster than that would repeat stale RTTs.
+    kcp::net::WorkerPool::instance()->setStatsRate(
+        std::clamp(1000 / std::max(1, m_sampleIntervalMs), 1, 10));
+    e.series.clear();
+    e.clock.start();
+    e.deriver.reset(0);
+    connect(e.tunnel.get(), &Tunnel::stateChanged, this,
+            [this, id](Tunnel::State state, const QString& message)
+            { onState(id, state, message); });
+    connect(e.tunnel.get(), &Tunnel::snapshotUpdated, this,
+            [this, id](const TunnelSnapshot& snapshot) { onSnapshot(id, snapshot); });
+    connect(e.tunnel.get(), &Tunnel::sessionClosed, this,
+            [this, id](const QString& reason) { emit sessionClosed(id, reason); });
+
+    // Name problems are ours; config problems come from the library's own validation.
+    if (const QStringList problems = profile->problems(); !problems.isEmpty())
+    {
+        onState(id, State::Failed, problems.join(QLatin1Char(' ')));
+        return false;
+    }
+    return e.tunnel->start(profile->effectiveConfig());
+}
+
+void TunnelManager::stop(const QString& id)
+{
+    auto it = m_entries.find(id);
+    if (it == m_entries.end() || !(*it)->tunnel)
+        return;
+    (*it)->tunnel->stop();
+}
+
+void TunnelManager::stopAll()
+{
+    for (auto it = m_entries.begin(); it != m_entries.end(); ++it)
+        if ((*it)->tunnel)
+            (*it)->tunnel->stop();
+}
+
+TunnelManager::State TunnelManager::state(const QString& id) const
+{
+    auto it = m_entries.find(id);
+    return it == m_entries.end() ? State::Stopped : (*it)->state;
+}
+
+QString TunnelManager::message(const QString& id) const
+{
+    auto it = m_entries.find(id);
+    return it == m_entries.end() ? QString() : (*it)->message;
+}
+
+quint16 TunnelManager::port(const QString& id) const
+{
+    auto it = m_entries.find(id);
+    if (it == m_entries.end() || !(*it)->tunnel || (*it)->state != State::Running)
+        return 0;
+    return (*it)->tunnel->port();
+}
+
+int TunnelManager::runningCount() const
+{
+    int n = 0;
+    for (const auto& e : m_entries)
+        n += e->state == State::Running ? 1 : 0;
+    return n;
+}
+
+const StatsSeries* TunnelManager::series(const QString& id) const
+{
+    auto it = m_entries.find(id);
+    return it == m_entries.end() ? nullptr : &(*it)->series;
+}
+
+TunnelSnapshot TunnelManager::snapshot(const QString& id) const
+{
+    auto it = m_entries.find(id);
+    return it == m_entries.end() || !(*it)->tunnel ? TunnelSnapshot{} : (*it)->tunnel->snapshot();
+}
+
+void TunnelManager::onSnapshot(const QString& id, const TunnelSnapshot& snapshot)
+{
+    Entry& e = entry(id);
+    const StatsSample sample = e.deriver.next(readingFromSnapshot(snapshot, e.clock.elapsed()));
+    e.series.append(sample);
+    emit sampleAdded(id, sample);
+}
+
+void TunnelManager::onState(const QString& id, State state, const QString& message)
+{
+    Entry& e = entry(id);
+    e.state = state;
+    e.message = message;
+    notifyRow(id);
+    emit tunnelStateChanged(id, state, message);
+}
+
+void TunnelManager::notifyRow(const QString& id)
+{
+    const int row = m_store.indexOf(id);
+    if (row >= 0)
+        emit dataChanged(index(row), index(row));
+}
+
+int TunnelManager::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : m_store.rowCount();
+}
+
+QString TunnelManager::stateText(State state)
+{
+    switch (state)
+    {
+    case State::Stopped:
+        return tr("stopped");
+    case State::Running:
+        return tr("running");
+    case State::Failed:
+        return tr("failed");
+    }
+    return {};
+}
+
+QVariant TunnelManager::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_store.rowCount())
+        return {};
+    const Profile& profile = m_store.profiles().at(index.row());
+    const State s = state(profile.id);
+    switch (role)
+    {
+    case Qt::DisplayRole:
+    {
+        const QString what = profile.isClient() ? tr("client") : tr("server");
+        if (s == State::Running)
+            return tr("%1\n%2, running on port %3").arg(profile.name, what).arg(port(profile.id));
+        return tr("%1\n%2, %3").arg(profile.name, what, stateText(s));
+    }
+    case Qt::ToolTipRole:
+        return message(profile.id).isEmpty() ? stateText(s) : message(profile.id);
+    case Qt::DecorationRole:
+        return s == State::Running  ? QColor(0x2e, 0x9d, 0x4f)
+               : s == State::Failed ? QColor(0xc6, 0x28, 0x28)
+                                    : QColor(0x9e, 0x9e, 0x9e);
+    case IdRole:
+        return profile.id;
+    case StateRole:
+        return int(s);
+    case MessageRole:
+        return message(profile.id);
+    case PortRole:
+        return port(profile.id);
+    case NameRole:
+        return profile.name;
+    default:
+        return {};
+    }
+}
+
+} // namespace app

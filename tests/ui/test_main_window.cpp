@@ -1,0 +1,215 @@
+// The real window, offscreen, driven like a user: add a profile through the editor (with the
+// library's validation holding OK back), start it and see a busy port reported, run the Lab
+// and watch its charts fill, and export the Lab's samples as CSV to a file.
+
+#include "stats/csv_exporter.h"
+#include "ui/chart_panel.h"
+#include "ui/main_window.h"
+#include "ui/profile_editor_dialog.h"
+
+#include <QAbstractButton>
+#include <QAction>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLineSeries>
+#include <QListView>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTabBar>
+#include <QTabWidget>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QToolBar>
+#include <QtTest>
+
+using ui::MainWindow;
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void addProfileStartItAndSeeErrors();
+    void labChartsAndCsvExport();
+
+private:
+    static void clickAction(MainWindow& window, const char* name);
+    static ui::ProfileEditorDialog* waitForEditor(MainWindow& window);
+};
+
+void TestMainWindow::clickAction(MainWindow& window, const char* name)
+{
+    auto* action = window.findChild<QAction*>(name);
+    QVERIFY2(action, name);
+    auto* bar = window.findChild<QToolBar*>("profileToolBar");
+    QWidget* button = bar->widgetForAction(action);
+    QVERIFY2(button && button->isEnabled(), name);
+    QTest::mouseClick(button, Qt::LeftButton);
+}
+
+ui::ProfileEditorDialog* TestMainWindow::waitForEditor(MainWindow& window)
+{
+    ui::ProfileEditorDialog* editor = nullptr;
+    const bool shown = QTest::qWaitFor(
+        [&]
+        {
+            // A closed editor may linger until its deferred delete; take the open one.
+            for (auto* candidate : window.findChildren<ui::ProfileEditorDialog*>("profileEditor"))
+                if (candidate->isVisible())
+                    editor = candidate;
+            return editor != nullptr;
+        },
+        3000);
+    return shown ? editor : nullptr;
+}
+
+void TestMainWindow::addProfileStartItAndSeeErrors()
+{
+    QTemporaryDir dir;
+    const QString profiles = dir.filePath("profiles.json");
+    MainWindow window(profiles);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.loadError().isEmpty());
+    auto* list = window.findChild<QListView*>("profileList");
+    QCOMPARE(list->model()->rowCount(), 0);
+
+    clickAction(window, "addProfile");
+    ui::ProfileEditorDialog* editor = waitForEditor(window);
+    QVERIFY(editor);
+    auto* name = qobject_cast<QLineEdit*>(editor->field("name"));
+    name->selectAll();
+    QTest::keyClicks(name, "Office link");
+    QTcpServer busy;
+    QVERIFY(busy.listen(QHostAddress::LocalHost, 0));
+    auto* local = qobject_cast<QLineEdit*>(editor->field("localaddr"));
+    local->selectAll();
+    QTest::keyClicks(local, QStringLiteral("127.0.0.1:%1").arg(busy.serverPort()));
+    auto* remote = qobject_cast<QLineEdit*>(editor->field("remoteaddr"));
+    remote->selectAll();
+    QTest::keyClicks(remote, "127.0.0.1:29999");
+    qobject_cast<QComboBox*>(editor->field("mode"))->setCurrentText("fast3");
+
+    // A value kcptun would break on: the library says so and OK is held back.
+    auto* ok = editor->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
+    auto* keepalive = qobject_cast<QSpinBox*>(editor->field("keepalive"));
+    keepalive->setValue(45);
+    QVERIFY(!ok->isEnabled());
+    auto* messages = editor->findChild<QLabel*>("messages");
+    QVERIFY2(messages->text().contains("keepalive"), qPrintable(messages->text()));
+    keepalive->setValue(10);
+    QVERIFY2(ok->isEnabled(), qPrintable(messages->text()));
+    QTest::mouseClick(ok, Qt::LeftButton);
+
+    QCOMPARE(list->model()->rowCount(), 1);
+    QCOMPARE(window.profileStore().profiles()[0].name, QString("Office link"));
+    QCOMPARE(window.profileStore().profiles()[0].config.mode, QString("fast3"));
+    QCOMPARE(window.selectedProfileId(), window.profileStore().profiles()[0].id);
+    QFile saved(profiles);
+    QVERIFY(saved.open(QIODevice::ReadOnly));
+    QVERIFY(saved.readAll().contains("Office link"));
+
+    // Start: the local port is taken, and the user is told which and why.
+    auto* start = window.findChild<QPushButton*>("startStopButton");
+    QVERIFY(start->text().contains("Start"));
+    QTest::mouseClick(start, Qt::LeftButton);
+    const QString banner = window.errorBanner();
+    QVERIFY2(banner.contains("Office link") && banner.contains("in use") &&
+                 banner.contains(QString::number(busy.serverPort())),
+             qPrintable(banner));
+    QVERIFY(window.findChild<QLabel*>("detailState")->text().contains("Failed"));
+
+    // Duplicate, point the copy at a free port, start it: the list shows it running.
+    clickAction(window, "duplicateProfile");
+    QCOMPARE(list->model()->rowCount(), 2);
+    QCOMPARE(list->currentIndex().row(), 1);
+    clickAction(window, "editProfile");
+    editor = waitForEditor(window);
+    QVERIFY(editor);
+    local = qobject_cast<QLineEdit*>(editor->field("localaddr"));
+    local->selectAll();
+    QTest::keyClicks(local, "127.0.0.1:0");
+    QTest::mouseClick(editor->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok),
+                      Qt::LeftButton);
+    QTest::mouseClick(start, Qt::LeftButton);
+    QVERIFY2(window.errorBanner().isEmpty(), qPrintable(window.errorBanner()));
+    QVERIFY2(list->currentIndex().data().toString().contains("running"),
+             qPrintable(list->currentIndex().data().toString()));
+    QVERIFY(start->text().contains("Stop"));
+    QTest::mouseClick(start, Qt::LeftButton);
+    QVERIFY(list->currentIndex().data().toString().contains("stopped"));
+
+    clickAction(window, "deleteProfile");
+    QCOMPARE(list->model()->rowCount(), 1);
+}
+
+void TestMainWindow::labChartsAndCsvExport()
+{
+    QTemporaryDir dir;
+    MainWindow window(dir.filePath("profiles.json"));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.lab().setSampleInterval(200);
+    window.labComparison().setSampleInterval(200);
+
+    auto* tabs = window.findChild<QTabWidget*>("tabs");
+    QTest::mouseClick(tabs->tabBar(), Qt::LeftButton, {}, tabs->tabBar()->tabRect(1).center());
+    QCOMPARE(tabs->currentIndex(), 1);
+    auto* compare = window.findChild<QAbstractButton*>("compare");
+    QTRY_VERIFY(compare->isVisible() && compare->height() > 0);
+    // On the box itself: the widget spans the form row, its click area is the box and label.
+    QTest::mouseClick(compare, Qt::LeftButton, {}, QPoint(6, compare->height() / 2));
+    auto* startLab = window.findChild<QPushButton*>("labStartStop");
+    QTest::mouseClick(startLab, Qt::LeftButton);
+    QVERIFY2(window.lab().isRunning(), qPrintable(window.errorBanner()));
+    QVERIFY2(compare->isChecked(), "compare box not checked");
+    QVERIFY2(window.labComparison().isRunning(), qPrintable(window.errorBanner()));
+    QVERIFY(startLab->text().contains("Stop"));
+
+    ui::ChartPanel* charts = window.labCharts();
+    QTRY_VERIFY_WITH_TIMEOUT(charts->plottedPoints() >= 3, 5000);
+    auto* srtt = charts->line("srtt");
+    QVERIFY(srtt);
+    // Once the first ACKs are in (a loaded machine may need a few samples), SRTT is at least
+    // the emulated 2 x 25 ms.
+    QTRY_VERIFY_WITH_TIMEOUT(srtt->at(srtt->count() - 1).y() > 0, 5000);
+    QVERIFY2(srtt->at(srtt->count() - 1).y() >= 2 * 25,
+             qPrintable(QString::number(srtt->at(srtt->count() - 1).y())));
+    QTRY_VERIFY_WITH_TIMEOUT(charts->line("goodputCompare")->count() >= 2, 5000);
+    QVERIFY(charts->line("goodputIn")->count() >= 3);
+    QTRY_VERIFY_WITH_TIMEOUT(charts->line("linkLoss")->count() >= 1, 5000);
+
+    // A live change from the panel reaches the running lab.
+    auto* loss = window.findChild<QDoubleSpinBox*>("loss");
+    loss->setValue(12);
+    QCOMPARE(window.lab().settings().link.loss, 0.12);
+
+    // Export CSV through the real action, into a temporary file.
+    const QString csvPath = dir.filePath("lab.csv");
+    QString askedCaption;
+    window.setSaveFileChooser(
+        [&](const QString& caption, const QString&, const QString&)
+        {
+            askedCaption = caption;
+            return csvPath;
+        });
+    QTest::mouseClick(startLab, Qt::LeftButton); // stop first: a fixed set of samples
+    QVERIFY(!window.lab().isRunning());
+    const int mainRows = window.lab().series().size();
+    const int compareRows = window.labComparison().series().size();
+    clickAction(window, "exportCsv");
+    QVERIFY(askedCaption.contains("CSV"));
+    QFile file(csvPath);
+    QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(window.errorBanner()));
+    const QList<QByteArray> lines = file.readAll().split('\n');
+    QCOMPARE(lines.first().trimmed(), app::CsvExporter::columns().join(',').toUtf8());
+    QCOMPARE(lines.size() - 2, mainRows + compareRows); // header + rows + empty after last CRLF
+    QVERIFY(lines[1].contains(",Lab,"));
+    QVERIFY(lines[mainRows + compareRows].contains("\"Lab, FEC off\""));
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "test_main_window.moc"

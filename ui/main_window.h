@@ -1,0 +1,119 @@
+#pragma once
+
+#include "lab/lab_session.h"
+#include "profile/profile_store.h"
+#include "tunnel/tunnel_manager.h"
+
+#include <QMainWindow>
+
+#include <functional>
+
+class QAction;
+class QLabel;
+class QListView;
+class QPushButton;
+class QTabWidget;
+
+namespace ui
+{
+
+class ChartPanel;
+class LabPanel;
+
+// KcpDesk's window: the profiles with their live tunnel states and one-click Start/Stop, the
+// selected tunnel's charts, and the Lab tab (a KCP pair through an emulated link, charted the
+// same way). Owns the app objects (store, tunnel manager, lab sessions); renders them and turns
+// clicks into their calls. Errors go to a banner and the status bar, never a blocking box, so
+// the window stays usable and testable.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    // Asks for a file name: (caption, suggested path, filter) -> path, empty = cancelled.
+    using FileChooser = std::function<QString(const QString&, const QString&, const QString&)>;
+
+    // profilesPath: the profiles file, empty = ProfileStore::defaultPath().
+    explicit MainWindow(const QString& profilesPath = QString(), QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Empty when the profiles file loaded cleanly; else what happened to it.
+    QString loadError() const { return m_loadError; }
+
+    // File dialogs, replaceable (tests, scripted runs).
+    void setOpenFileChooser(FileChooser chooser) { m_chooseOpen = std::move(chooser); }
+    void setSaveFileChooser(FileChooser chooser) { m_chooseSave = std::move(chooser); }
+
+    app::ProfileStore& profileStore() { return m_store; }
+    app::TunnelManager& tunnels() { return m_tunnels; }
+    app::LabSession& lab() { return m_lab; }
+    app::LabSession& labComparison() { return m_labCompare; }
+    ChartPanel* tunnelCharts() const { return m_tunnelCharts; }
+    ChartPanel* labCharts() const { return m_labCharts; }
+    LabPanel* labPanel() const { return m_labPanel; }
+
+    // The Lab tab, started (as "kcpdesk --lab" does).
+    void showLab(bool start);
+    QString selectedProfileId() const;
+    void selectProfile(const QString& id);
+    // What the last error banner said (empty when none is shown).
+    QString errorBanner() const;
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildActions();
+    QWidget* buildTunnelsTab();
+    QWidget* buildLabTab();
+
+    void addProfile();
+    void editProfile();
+    void duplicateProfile();
+    void deleteProfile();
+    void importProfile();
+    void exportProfile();
+    void toggleSelectedTunnel();
+    void exportCsv();
+    void toggleLab();
+    void setLabComparison(bool on);
+
+    void openEditor(const app::Profile& profile, bool isNew);
+    void saveProfiles();
+    void updateSelection();
+    void onTunnelState(const QString& id, app::TunnelManager::State state, const QString& message);
+    void reportError(const QString& message);
+    void clearError();
+    void updateRunningCount();
+
+    app::ProfileStore m_store;
+    app::TunnelManager m_tunnels;
+    app::LabSession m_lab;
+    app::LabSession m_labCompare;
+    QString m_loadError;
+    FileChooser m_chooseOpen;
+    FileChooser m_chooseSave;
+
+    QTabWidget* m_tabs = nullptr;
+    QWidget* m_labTab = nullptr;
+    QListView* m_profileList = nullptr;
+    QLabel* m_detailTitle = nullptr;
+    QLabel* m_detailState = nullptr;
+    QPushButton* m_startStop = nullptr;
+    ChartPanel* m_tunnelCharts = nullptr;
+    ChartPanel* m_labCharts = nullptr;
+    LabPanel* m_labPanel = nullptr;
+    QLabel* m_errorBanner = nullptr;
+    QLabel* m_runningLabel = nullptr;
+
+    QAction* m_addAction = nullptr;
+    QAction* m_editAction = nullptr;
+    QAction* m_duplicateAction = nullptr;
+    QAction* m_deleteAction = nullptr;
+    QAction* m_importAction = nullptr;
+    QAction* m_exportAction = nullptr;
+    QAction* m_startStopAction = nullptr;
+    QAction* m_exportCsvAction = nullptr;
+};
+
+} // namespace ui
