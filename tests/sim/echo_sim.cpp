@@ -1,4 +1,5 @@
 #include "echo_sim.h"
+#include "sim_seed.h"
 
 #include "kcp/lab/link_model.h"
 
@@ -13,22 +14,6 @@ namespace sim
 
 namespace
 {
-
-std::uint64_t mix(std::uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ull;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
-
-std::array<std::uint8_t, 32> seedBytes(std::uint64_t seed)
-{
-    std::array<std::uint8_t, 32> bytes{};
-    for (std::size_t i = 0; i < bytes.size(); ++i)
-        bytes[i] = static_cast<std::uint8_t>(mix(seed + i / 8) >> (8 * (i % 8)));
-    return bytes;
-}
 
 void putU32(std::uint8_t* p, std::uint32_t v)
 {
@@ -119,8 +104,8 @@ EchoResult runEcho(const EchoConfig& config)
     const std::uint32_t conv = clientRandom.nextU32();
     kcp::SessionCore client(conv, config.client, clientRandom);
     kcp::SessionCore server(conv, config.server, serverRandom);
-    kcp::lab::LinkModel up(config.up, mix(config.seed * 9 + 1));
-    kcp::lab::LinkModel down(config.down, mix(config.seed * 9 + 2));
+    kcp::lab::LinkModel up(config.up, splitmix(config.seed * 9 + 1));
+    kcp::lab::LinkModel down(config.down, splitmix(config.seed * 9 + 2));
 
     const std::size_t recordBytes = std::max<std::size_t>(config.messageBytes, 16);
     const auto streams = static_cast<std::size_t>(std::max(config.streams, 1));
@@ -148,7 +133,8 @@ EchoResult runEcho(const EchoConfig& config)
         putU32(record.data(), static_cast<std::uint32_t>(stream));
         putU32(record.data() + 4, index);
         putU32(record.data() + 8, now);
-        putU32(record.data() + 12, static_cast<std::uint32_t>(mix(stream * 1'000'003 + index)));
+        putU32(record.data() + 12,
+               static_cast<std::uint32_t>(splitmix(stream * 1'000'003 + index)));
         for (std::size_t i = 16; i < recordBytes; ++i)
             record[i] = static_cast<std::uint8_t>(i + index);
         clientApp.outbound.push_back(std::move(record));
@@ -189,8 +175,8 @@ EchoResult runEcho(const EchoConfig& config)
                             const std::uint32_t stream = getU32(record);
                             const std::uint32_t index = getU32(record + 4);
                             if (stream >= streams || index != expected[stream] ||
-                                getU32(record + 12) !=
-                                    static_cast<std::uint32_t>(mix(stream * 1'000'003 + index)))
+                                getU32(record + 12) != static_cast<std::uint32_t>(
+                                                           splitmix(stream * 1'000'003 + index)))
                             {
                                 intact = false;
                                 return;

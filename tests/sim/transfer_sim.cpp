@@ -1,4 +1,5 @@
 #include "transfer_sim.h"
+#include "sim_seed.h"
 
 #include <algorithm>
 #include <array>
@@ -9,22 +10,6 @@ namespace sim
 
 namespace
 {
-
-std::uint64_t splitmix(std::uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ull;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
-
-std::array<std::uint8_t, 32> seedBytes(std::uint64_t seed)
-{
-    std::array<std::uint8_t, 32> bytes{};
-    for (std::size_t i = 0; i < bytes.size(); ++i)
-        bytes[i] = static_cast<std::uint8_t>(splitmix(seed + i / 8) >> (8 * (i % 8)));
-    return bytes;
-}
 
 // One direction's application ends: the writer's position and the reader's verified position.
 struct Stream
@@ -86,7 +71,8 @@ void transmit(Millis simNow, Millis sessionNow, kcp::SessionCore& session, LinkM
 
 std::uint8_t patternByte(std::uint64_t streamSeed, std::uint64_t position)
 {
-    return static_cast<std::uint8_t>(splitmix(streamSeed ^ (position >> 3)) >> (8 * (position & 7)));
+    return static_cast<std::uint8_t>(splitmix(streamSeed ^ (position >> 3)) >>
+                                     (8 * (position & 7)));
 }
 
 TransferResult runTransfer(const TransferConfig& config)

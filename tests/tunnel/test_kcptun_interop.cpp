@@ -16,6 +16,7 @@
 #include "kcp/packet_crypto.h"
 #include "kcp/tunnel/smux_connection.h"
 #include "kcp/tunnel/kcptun_command_line.h"
+#include "resolve_test_config.h"
 #include "kcp/tunnel/tunnel_client.h"
 #include "kcp/tunnel/tunnel_server.h"
 
@@ -359,15 +360,7 @@ QString pingPongThrough(quint16 port, int streams, int rounds)
     return {};
 }
 
-KcptunConfig resolve(TunnelRole role, const QStringList& args)
-{
-    KcptunConfig config;
-    const QStringList problems = resolveKcptunConfig(
-        parseKcptunCommandLine(role, args, QProcessEnvironment()), config);
-    if (!problems.isEmpty())
-        qFatal("bad test config: %s", qPrintable(problems.join("; ")));
-    return config;
-}
+using tunneltest::resolve;
 
 // One combination of the settings both ends must agree on.
 struct Combo

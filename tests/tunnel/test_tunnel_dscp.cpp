@@ -5,6 +5,7 @@
 // put on the datagrams, not just what was asked for.
 
 #include "kcp/tunnel/kcptun_command_line.h"
+#include "resolve_test_config.h"
 #include "kcp/tunnel/tunnel_client.h"
 #include "kcp/tunnel/tunnel_server.h"
 
@@ -28,15 +29,7 @@ using namespace kcp::tunnel;
 namespace
 {
 
-KcptunConfig resolve(TunnelRole role, const QStringList& args)
-{
-    KcptunConfig config;
-    const QStringList problems =
-        resolveKcptunConfig(parseKcptunCommandLine(role, args, QProcessEnvironment()), config);
-    if (!problems.isEmpty())
-        qFatal("bad test config: %s", qPrintable(problems.join("; ")));
-    return config;
-}
+using tunneltest::resolve;
 
 quint16 freeUdpPort(const QHostAddress& host)
 {

@@ -4,6 +4,7 @@
 // and busy ports with a reason.
 
 #include "kcp/tunnel/kcptun_command_line.h"
+#include "resolve_test_config.h"
 #include "kcp/tunnel/tunnel.h"
 
 #include <QCryptographicHash>
@@ -21,15 +22,7 @@ using namespace kcp::tunnel;
 namespace
 {
 
-KcptunConfig resolve(TunnelRole role, const QStringList& args)
-{
-    KcptunConfig config;
-    const QStringList problems =
-        resolveKcptunConfig(parseKcptunCommandLine(role, args, QProcessEnvironment()), config);
-    if (!problems.isEmpty())
-        qFatal("bad test config: %s", qPrintable(problems.join("; ")));
-    return config;
-}
+using tunneltest::resolve;
 
 } // namespace
 
