@@ -61,7 +61,11 @@ inline std::vector<QByteArray> craftDatagrams(const kcp::SessionConfig& config, 
     std::array<std::uint8_t, 32> seed{};
     seed.fill(seedByte);
     kcp::ChaChaRandom random(seed);
-    kcp::SessionCore core(conv, config, random);
+    // One datagram per write, datagram i carrying sn i: no thin-flow copies (a FEC session
+    // starts with several of each).
+    kcp::SessionConfig single = config;
+    single.thinRedundancy = 0;
+    kcp::SessionCore core(conv, single, random);
     std::vector<QByteArray> out;
     std::vector<std::uint8_t> buffer(2048);
     kcp::Millis now = 1000;
