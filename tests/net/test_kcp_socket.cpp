@@ -9,6 +9,8 @@
 #include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTest>
+#include <QNetworkDatagram>
+#include <QUdpSocket>
 
 using namespace kcp::net;
 using nettest::EchoClient;
@@ -73,6 +75,64 @@ private slots:
         QCOMPARE(accepted->peerPort(), client.localPort());
         QCOMPARE(accepted->peerAddress(), QHostAddress(address));
         QCOMPARE(accepted->localPort(), echo.port());
+    }
+
+    // A paced stream (one datagram every 200 us, like a rate-limited bottleneck delivers them)
+    // is acknowledged at most once per millisecond plus once per 16 segments, not once per
+    // datagram (KcpOptions::batchAcks), and every byte still arrives.
+    void pacedStreamSharesAckDatagrams_data() { nettest::addBackendRows(); }
+    void pacedStreamSharesAckDatagrams()
+    {
+        QFETCH(QString, backend);
+        KcpOptions o = nettest::fastOptions(backend);
+        o.session.dataShards = 0; // so that every datagram the server sends back is an ACK
+        o.session.parityShards = 0;
+        KcpServer server;
+        server.setOptions(nettest::serverOptions(o));
+        QVERIFY(server.listen(QHostAddress::LocalHost));
+
+        constexpr int Count = 32; // the crafting session's window before it hears the peer
+        const std::vector<QByteArray> datagrams = nettest::craftDatagrams(o.session, 0x77, Count);
+        QCOMPARE(int(datagrams.size()), Count);
+        QUdpSocket raw;
+        QVERIFY(raw.bind(QHostAddress::LocalHost, 0));
+        QElapsedTimer clock;
+        clock.start();
+        for (int i = 0; i < Count; ++i)
+        {
+            while (clock.nsecsElapsed() < qint64(i) * 200'000)
+            {
+            }
+            raw.writeDatagram(datagrams[std::size_t(i)], QHostAddress::LocalHost, server.serverPort());
+        }
+        const qint64 sendingMs = clock.elapsed();
+
+        QVERIFY(QTest::qWaitFor([&] { return server.hasPendingConnections(); }, 5000));
+        KcpSocket* session = server.nextPendingConnection();
+        QByteArray got;
+        QVERIFY(QTest::qWaitFor(
+            [&]
+            {
+                got += session->readAll();
+                return got.size() >= Count * 100;
+            },
+            5000));
+        QCOMPARE(got.size(), Count * 100);
+        for (int i = 0; i < Count; ++i)
+            QCOMPARE(got.at(i * 100), char(i));
+
+        QTest::qWait(30); // the last held-back ACKs
+        int acks = 0;
+        while (raw.hasPendingDatagrams())
+        {
+            raw.receiveDatagram();
+            ++acks;
+        }
+        const qint64 bound = sendingMs + 1 + Count / 16 + 3; // +3: interval flushes at the end
+        qInfo("%d datagrams in %lld ms: %d ACK datagrams (bound %lld)", Count, sendingMs, acks,
+              bound);
+        QVERIFY(acks > 0);
+        QVERIFY2(acks <= bound, qPrintable(QStringLiteral("%1 ACK datagrams").arg(acks)));
     }
 
     // A dual-stack listener (QHostAddress::Any) reports an IPv4 client as 127.0.0.1, not as

@@ -19,11 +19,20 @@ namespace
 {
 
 constexpr qint64 Never = std::numeric_limits<qint64>::max();
+constexpr qint64 LongAgo = std::numeric_limits<qint64>::min() / 2;
 // Received bytes handed to the socket's thread in one event at most.
 constexpr qint64 MaxReadChunk = 256 * 1024;
 // What a server session may deliver before its KcpSocket exists and grants the rest of its read
 // buffer: keeps unaccepted sessions (at most maxPendingConnections) from pinning much memory.
 constexpr qint64 InitialServerCredit = 64 * 1024;
+// Batch ACKs (KcpOptions::batchAcks): owed ACKs leave at the end of the receive pass, unless the
+// session's previous ACKs left less than AckIntervalMs ago and fewer than AckBatchSegments are
+// owed; then they wait for that interval to end (or for data the session sends to carry them).
+// A burst of datagrams is acknowledged at once, as before; a paced stream (a bottleneck link, a
+// game) costs one ACK datagram per interval instead of one per datagram it receives, and the
+// sender one wake-up per interval instead of one per datagram.
+constexpr std::size_t AckBatchSegments = 16;
+constexpr qint64 AckIntervalMs = 1;
 
 std::unique_ptr<ChaChaRandom> seededRandom()
 {
@@ -103,6 +112,8 @@ struct Worker::Session : HeapNode
     bool closing = false;
     bool received = false; // datagrams arrived since the last service: ACKs may be owed
     bool ackOwed = false;  // listed in m_ackOwed
+    qint64 ackDue = Never;    // when owed ACKs held back by AckIntervalMs go out at the latest
+    qint64 ackSentAt = LongAgo; // when the session's owed ACKs last left
     bool parked = false;
     bool dirty = false;
     bool ended = false;
@@ -611,6 +622,12 @@ void Worker::timerService(Session& s, qint64 now)
 
     const bool active = s.activity != s.activityAtTimer;
     s.activityAtTimer = s.activity;
+    if (s.ackDue <= now)
+    {
+        s.ackDue = Never;
+        s.ackSentAt = now;
+        core.flushAcks(static_cast<Millis>(now));
+    }
     service(s, now);
     if (s.ended)
         return;
@@ -680,12 +697,23 @@ void Worker::service(Session& s, qint64 now)
     // ACKs owed for this batch leave at the end of the pass (flushOwedAcks): after the reads
     // above, so they advertise the reopened window, and after an inline application had its
     // chance to answer, so that a reply carries them.
-    if (std::exchange(s.received, false) && s.batchAcks && !s.ackOwed)
+    if (std::exchange(s.received, false) && s.batchAcks)
     {
-        s.ackOwed = true;
-        m_ackOwed.push_back(s.id);
-        if (!std::exchange(m_ackFlushPosted, true))
-            QMetaObject::invokeMethod(this, &Worker::flushOwedAcks, Qt::QueuedConnection);
+        const std::size_t owed = core.pendingAcks();
+        if (owed == 0 || s.ackOwed)
+        {
+        }
+        else if (owed >= AckBatchSegments || now - s.ackSentAt >= AckIntervalMs)
+        {
+            s.ackOwed = true;
+            m_ackOwed.push_back(s.id);
+            if (!std::exchange(m_ackFlushPosted, true))
+                QMetaObject::invokeMethod(this, &Worker::flushOwedAcks, Qt::QueuedConnection);
+        }
+        else if (s.ackDue == Never)
+        {
+            s.ackDue = s.ackSentAt + AckIntervalMs;
+        }
     }
 
     for (;;)
@@ -700,6 +728,11 @@ void Worker::service(Session& s, qint64 now)
             s.transport->dirty = true;
             m_dirtyTransports.push_back(s.transport);
         }
+    }
+    if (s.ackDue != Never && core.pendingAcks() == 0)
+    {
+        s.ackDue = Never; // a flush carried them
+        s.ackSentAt = now;
     }
 
     if (accepted > 0)
@@ -741,6 +774,7 @@ void Worker::schedule(Session& s, qint64 now)
     }
     if (s.closing)
         deadline = std::min(deadline, s.lingerDeadline);
+    deadline = std::min(deadline, s.ackDue);
     if (deadline == Never)
         m_heap.remove(&s);
     else
@@ -794,6 +828,8 @@ void Worker::flushOwedAcks()
         if (!s || s->ended)
             continue;
         s->ackOwed = false;
+        s->ackSentAt = t;
+        s->ackDue = Never;
         if (s->core->flushAcks(static_cast<Millis>(t)) && !s->dirty)
         {
             s->dirty = true;

@@ -91,6 +91,8 @@ public:
     // clocks the peer's window per batch rather than per interval (kcp-go acks at the interval
     // unless ackNoDelay, which flushes after every datagram). Same wire format, ACK timing only.
     bool flushAcks(Millis now);
+    // ACKs owed (received PUSH segments not acknowledged yet).
+    std::size_t pendingAcks() const { return m_kcp.pendingAcks(); }
 
     // When the core next needs a nextTransmit()/pollTransmit() call to run its timers.
     Millis nextDeadline() const;

@@ -47,12 +47,13 @@ struct KcpOptions
     // acknowledged everything written. kcp-go's Close() flushes once and forgets; we wait for
     // the ACKs, at most this long.
     int closeLingerMs = 5000;
-    // Send the ACKs owed after each batch of received datagrams (one recvmmsg batch, or one
-    // readiness pass of the Qt backend) instead of at the next interval flush as kcp-go does
-    // without ackNoDelay. The peer's window then slides once per batch, not once per interval:
-    // bulk transfers stop being bounded by window x mss / interval, and RTT samples stop
-    // including up to one interval of ACK delay. Costs at most one ACK datagram per batch per
-    // session (ackNoDelay costs one per datagram). false: kcp-go's timing.
+    // Send owed ACKs at the end of each receive pass instead of at the next interval flush as
+    // kcp-go does without ackNoDelay, at most once per millisecond per session unless 16 are
+    // owed (then the rest of the millisecond waits, or data the session sends carries them).
+    // The peer's window then slides per batch, not once per interval: bulk transfers stop being
+    // bounded by window x mss / interval, and RTT samples stop including up to one interval of
+    // ACK delay, while a paced flow sends one ACK datagram per millisecond, not one per datagram
+    // it receives (ackNoDelay). Same wire format, ACK timing only. false: kcp-go's timing.
     bool batchAcks = true;
 
     // Bytes KcpSocket accepts ahead of the KCP send window before write() returns less than asked
