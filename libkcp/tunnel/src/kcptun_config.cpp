@@ -132,7 +132,8 @@ QStringList KcptunConfig::validate() const
     if (!metrics.isEmpty())
         checkAddress("metrics", metrics, {false, true, true});
     check(parseThinRedundancy(thinredundancy).has_value(),
-          QStringLiteral("--thinredundancy must be auto, off or a copy count 2..%1, got \"%2\"")
+          QStringLiteral("--thinredundancy must be auto, off or a copy count 2..%1 (0 and 1 "
+                         "also mean off), got \"%2\"")
               .arg(Kcp::MaxThinCopies)
               .arg(thinredundancy));
     return problems;
