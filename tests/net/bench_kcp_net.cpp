@@ -84,6 +84,12 @@ bool spin(const std::function<bool()>& done, int timeoutMs)
     {
         if (t.elapsed() > timeoutMs)
             return false;
+        // What is already posted (the readyRead that completes the message) first: a
+        // processEvents(WaitForMoreEvents) that delivers it still goes on to wait for the next
+        // descriptor or timer event before returning, which a blocking Read would not.
+        QCoreApplication::sendPostedEvents();
+        if (done())
+            break;
         QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
     }
     return true;

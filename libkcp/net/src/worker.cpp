@@ -5,7 +5,6 @@
 #include "kcp/net/worker_pool.h"
 #include "kcp/segment.h"
 
-#include <QCoreApplication>
 #include <QRandomGenerator>
 
 #include <algorithm>
@@ -31,9 +30,7 @@ constexpr qint64 InitialServerCredit = 64 * 1024;
 // owed; then they wait for that interval to end (or for data the session sends to carry them).
 // A burst of datagrams is acknowledged at once, as before; a paced stream (a bottleneck link, a
 // game) costs one ACK datagram per interval instead of one per datagram it receives, and the
-// sender one wake-up per interval instead of one per datagram. Not in the inline pool: there
-// holding ACKs slowed a 4 KB echo to one round trip per millisecond (the reply waited for the
-// ACK timer; cause not yet found), so inline sessions acknowledge every pass as before.
+// sender one wake-up per interval instead of one per datagram.
 constexpr std::size_t AckBatchSegments = 16;
 constexpr qint64 AckIntervalMs = 1;
 
@@ -706,8 +703,7 @@ void Worker::service(Session& s, qint64 now)
         if (owed == 0 || s.ackOwed)
         {
         }
-        else if (owed >= AckBatchSegments || now - s.ackSentAt >= AckIntervalMs ||
-                 thread() == QCoreApplication::instance()->thread())
+        else if (owed >= AckBatchSegments || now - s.ackSentAt >= AckIntervalMs)
         {
             s.ackOwed = true;
             m_ackOwed.push_back(s.id);
