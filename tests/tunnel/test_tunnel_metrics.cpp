@@ -81,6 +81,8 @@ void TestTunnelMetrics::prometheusHasEveryCounterAndSession()
     session.conv = 77;
     session.kcp.srtt = 12;
     session.smux.streams = 3;
+    session.kcp.thinCopies = 4;
+    session.kcp.thinLoss = 0.125;
     s.sessions.push_back(session);
     const QByteArray text = prometheusText(s);
     for (const kcp::SnmpColumn& c : kcp::allSnmpColumns())
@@ -91,6 +93,8 @@ void TestTunnelMetrics::prometheusHasEveryCounterAndSession()
     QVERIFY(text.contains("kcpdesk_tunnel_sessions 1\n"));
     QVERIFY(text.contains("kcpdesk_session_srtt_ms{conv=\"77\",peer=\"127.0.0.1:4000\"} 12\n"));
     QVERIFY(text.contains("kcpdesk_session_streams{conv=\"77\",peer=\"127.0.0.1:4000\"} 3\n"));
+    QVERIFY(text.contains("kcpdesk_session_thin_copies{conv=\"77\",peer=\"127.0.0.1:4000\"} 4\n"));
+    QVERIFY(text.contains("kcpdesk_session_thin_loss{conv=\"77\",peer=\"127.0.0.1:4000\"} 0.125\n"));
 }
 
 void TestTunnelMetrics::metricsEndpointServesScrapes()

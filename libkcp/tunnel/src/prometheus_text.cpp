@@ -44,6 +44,9 @@ QByteArray prometheusText(const TunnelSnapshot& snapshot)
         {"remote_wnd", [](const TunnelSessionSnapshot& s) { return double(s.kcp.remoteWnd); }},
         {"inflight", [](const TunnelSessionSnapshot& s) { return double(s.kcp.inflight); }},
         {"wait_snd", [](const TunnelSessionSnapshot& s) { return double(s.kcp.waitSnd); }},
+        // Thin-flow redundancy: copies per thin flight now, and the loss estimate behind it.
+        {"thin_copies", [](const TunnelSessionSnapshot& s) { return double(s.kcp.thinCopies); }},
+        {"thin_loss", [](const TunnelSessionSnapshot& s) { return s.kcp.thinLoss; }},
         {"streams", [](const TunnelSessionSnapshot& s) { return double(s.smux.streams); }},
         {"smux_receive_budget_bytes",
          [](const TunnelSessionSnapshot& s) { return double(s.smux.receiveBudget); }},
