@@ -361,9 +361,11 @@ void SessionCore::onDatagram(Millis now, std::span<std::uint8_t> datagram)
 
 void SessionCore::updateThinLossHint()
 {
-    // Windows of 32 datagrams, halved into the estimate (which starts at the prior): at 10 %
-    // loss it reads 8-12 % after the first window and settles within a few; on a clean path it
-    // falls below what asks for copies within ~9 windows.
+    // Windows of 32 datagrams blended into the estimate (which starts at the prior): a window
+    // with more loss counts half, one with less a quarter. A 32-datagram window at 10 % loss
+    // reads anywhere from 0 to 20 %, and a symmetric blend dipped to 5 % often enough to drop a
+    // copy (k 4 -> 3) and let a loss through now and then; leaning up keeps k where the worse
+    // windows put it. On a clean path copies stop after ~22 windows (~700 datagrams).
     constexpr std::uint64_t Window = 32;
     const FecDecoderCounters& f = m_fecDecoder->counters();
     const std::uint64_t seen = f.pathReceived + f.pathLost;
@@ -371,7 +373,7 @@ void SessionCore::updateThinLossHint()
         return;
     const double sample =
         static_cast<double>(f.pathLost - m_hintLost) / static_cast<double>(seen - m_hintSeen);
-    m_pathLoss = 0.5 * m_pathLoss + 0.5 * sample;
+    m_pathLoss += (sample - m_pathLoss) * (sample > m_pathLoss ? 0.5 : 0.25);
     m_hintSeen = seen;
     m_hintLost = f.pathLost;
     m_kcp.setThinLossHint(m_pathLoss);
