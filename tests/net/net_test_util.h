@@ -81,6 +81,23 @@ inline std::vector<QByteArray> craftDatagrams(const kcp::SessionConfig& config, 
     return out;
 }
 
+// Reads from device (processing events) until at least `bytes` arrived or timeoutMs passed;
+// returns what arrived, so a comparison with the expected bytes tells both stories.
+inline QByteArray readAtLeast(QIODevice& device, qsizetype bytes, int timeoutMs)
+{
+    QByteArray got;
+    if (!QTest::qWaitFor(
+            [&]
+            {
+                got += device.readAll();
+                return got.size() >= bytes;
+            },
+            timeoutMs))
+        qWarning("read %lld of %lld bytes in %d ms", qlonglong(got.size()), qlonglong(bytes),
+                 timeoutMs);
+    return got;
+}
+
 // Resident set size of this process in KiB (Linux /proc), 0 if unknown.
 inline qint64 residentKiB()
 {

@@ -23,15 +23,7 @@ bool echoOnce(KcpSocket& client, const QByteArray& message, int timeoutMs = 5000
 {
     if (client.write(message) != message.size())
         return false;
-    QByteArray got;
-    return QTest::qWaitFor(
-               [&]
-               {
-                   got += client.readAll();
-                   return got.size() >= message.size();
-               },
-               timeoutMs) &&
-           got == message;
+    return nettest::readAtLeast(client, message.size(), timeoutMs) == message;
 }
 
 } // namespace

@@ -57,15 +57,7 @@ private slots:
         QVERIFY(client.localPort() != 0);
 
         QCOMPARE(client.write("hello, kcp"), qint64(10));
-        QByteArray got;
-        QVERIFY(QTest::qWaitFor(
-            [&]
-            {
-                got += client.readAll();
-                return got.size() >= 10;
-            },
-            5000));
-        QCOMPARE(got, QByteArray("hello, kcp"));
+        QCOMPARE(nettest::readAtLeast(client, 10, 5000), QByteArray("hello, kcp"));
 
         QCOMPARE(echo.accepted, 1);
         KcpSocket* accepted = echo.last();
@@ -109,14 +101,7 @@ private slots:
 
         QVERIFY(QTest::qWaitFor([&] { return server.hasPendingConnections(); }, 5000));
         KcpSocket* session = server.nextPendingConnection();
-        QByteArray got;
-        QVERIFY(QTest::qWaitFor(
-            [&]
-            {
-                got += session->readAll();
-                return got.size() >= Count * 100;
-            },
-            5000));
+        const QByteArray got = nettest::readAtLeast(*session, Count * 100, 5000);
         QCOMPARE(got.size(), Count * 100);
         for (int i = 0; i < Count; ++i)
             QCOMPARE(got.at(i * 100), char(i));
@@ -218,15 +203,7 @@ private slots:
         QVERIFY2(stalledAt < data.size(), qPrintable(QString::number(stalledAt)));
         QVERIFY(peer->bytesAvailable() <= o.readBufferSize);
         // Reading again: the rest arrives.
-        QByteArray got;
-        QVERIFY(QTest::qWaitFor(
-            [&]
-            {
-                got += peer->readAll();
-                return got.size() >= data.size();
-            },
-            20000));
-        QCOMPARE(got, data);
+        QCOMPARE(nettest::readAtLeast(*peer, data.size(), 20000), data);
     }
 
     // Failures come back as errorOccurred() with a reason, never as a silent hang.
@@ -345,15 +322,7 @@ private slots:
 
         QVERIFY(QTest::qWaitFor([&] { return server.hasPendingConnections(); }, 5000));
         KcpSocket* peer = server.nextPendingConnection();
-        QByteArray got;
-        QVERIFY(QTest::qWaitFor(
-            [&]
-            {
-                got += peer->readAll();
-                return got.size() >= data.size();
-            },
-            10000));
-        QCOMPARE(got, data);
+        QCOMPARE(nettest::readAtLeast(*peer, data.size(), 10000), data);
         QVERIFY(disconnected.wait(5000) || disconnected.count() == 1);
         QCOMPARE(client->state(), QAbstractSocket::UnconnectedState);
         QCOMPARE(client->error(), QAbstractSocket::UnknownSocketError);
