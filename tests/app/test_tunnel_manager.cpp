@@ -4,6 +4,7 @@
 // setting the library refuses.
 
 #include "tunnel/tunnel_manager.h"
+#include "../tunnel/tcp_echo_server.h"
 
 #include <QCryptographicHash>
 #include <QSignalSpy>
@@ -63,19 +64,13 @@ void TestTunnelManager::cleanup()
 
 void TestTunnelManager::echoThroughClientAndServerProfiles()
 {
-    QTcpServer echo;
-    QVERIFY(echo.listen(QHostAddress::LocalHost, 0));
-    connect(&echo, &QTcpServer::newConnection, this,
-            [&]
-            {
-                while (QTcpSocket* s = echo.nextPendingConnection())
-                    connect(s, &QTcpSocket::readyRead, s, [s] { s->write(s->readAll()); });
-            });
+    tunneltest::TcpEchoServer echo;
+    QVERIFY(echo.isListening());
     const QString udp = QStringLiteral("127.0.0.1:%1").arg(freeUdpPort());
 
     Profile server = Profile::create("server", TunnelRole::Server);
     server.config.listen = udp;
-    server.config.target = QStringLiteral("127.0.0.1:%1").arg(echo.serverPort());
+    server.config.target = QStringLiteral("127.0.0.1:%1").arg(echo.port());
     server.config.key = "manager test";
     server.config.crypt = "salsa20";
     server.config.mode = "fast2";

@@ -13,6 +13,7 @@
 // both cores busy instead of one pipeline waiting on the other.
 
 #include "kcp/net/worker_pool.h"
+#include "tcp_echo_server.h"
 #include "kcp/packet_crypto.h"
 #include "kcp/tunnel/smux_connection.h"
 #include "kcp/tunnel/kcptun_command_line.h"
@@ -67,25 +68,7 @@ quint16 freeUdpPort()
 }
 
 // Echoes every byte back on every connection; honours no limits (loopback, 1 MiB).
-class EchoServer : public QObject
-{
-public:
-    EchoServer()
-    {
-        m_server.listen(QHostAddress::LocalHost, 0);
-        connect(&m_server, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket* s = m_server.nextPendingConnection())
-            {
-                connect(s, &QTcpSocket::readyRead, s, [s] { s->write(s->readAll()); });
-                connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
-            }
-        });
-    }
-    quint16 port() const { return m_server.serverPort(); }
-
-private:
-    QTcpServer m_server;
-};
+using EchoServer = tunneltest::TcpEchoServer;
 
 // A child process that is killed, not left behind, whatever the test does.
 struct Child

@@ -5,6 +5,7 @@
 // put on the datagrams, not just what was asked for.
 
 #include "kcp/tunnel/kcptun_command_line.h"
+#include "tcp_echo_server.h"
 #include "resolve_test_config.h"
 #include "kcp/tunnel/tunnel_client.h"
 #include "kcp/tunnel/tunnel_server.h"
@@ -176,14 +177,8 @@ void TestTunnelDscp::marksDatagrams()
     constexpr int ClientDscp = 46; // EF
     constexpr int ServerDscp = 10; // AF11
 
-    QTcpServer echo;
-    QVERIFY(echo.listen(QHostAddress::LocalHost, 0));
-    connect(&echo, &QTcpServer::newConnection, this,
-            [&]
-            {
-                while (QTcpSocket* s = echo.nextPendingConnection())
-                    connect(s, &QTcpSocket::readyRead, s, [s] { s->write(s->readAll()); });
-            });
+    tunneltest::TcpEchoServer echo;
+    QVERIFY(echo.isListening());
     const QHostAddress loopback(ipv6 ? QHostAddress::LocalHostIPv6 : QHostAddress::LocalHost);
     const QString host = ipv6 ? QStringLiteral("[::1]") : QStringLiteral("127.0.0.1");
     const quint16 serverPort =
@@ -195,7 +190,7 @@ void TestTunnelDscp::marksDatagrams()
                 QStringList{"-l",
                             dualStackServer ? QStringLiteral(":%1").arg(serverPort)
                                             : QStringLiteral("%1:%2").arg(host).arg(serverPort),
-                            "-t", QStringLiteral("127.0.0.1:%1").arg(echo.serverPort()), "--dscp",
+                            "-t", QStringLiteral("127.0.0.1:%1").arg(echo.port()), "--dscp",
                             QString::number(ServerDscp)} +
                     common));
     QString error;

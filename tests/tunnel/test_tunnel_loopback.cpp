@@ -4,6 +4,7 @@
 // and busy ports with a reason.
 
 #include "kcp/tunnel/kcptun_command_line.h"
+#include "tcp_echo_server.h"
 #include "resolve_test_config.h"
 #include "kcp/tunnel/tunnel.h"
 
@@ -39,12 +40,8 @@ private slots:
 
 void TestTunnelLoopback::echoThroughOurOwnPair()
 {
-    QTcpServer echo;
-    QVERIFY(echo.listen(QHostAddress::LocalHost, 0));
-    connect(&echo, &QTcpServer::newConnection, this, [&] {
-        while (QTcpSocket* s = echo.nextPendingConnection())
-            connect(s, &QTcpSocket::readyRead, s, [s] { s->write(s->readAll()); });
-    });
+    tunneltest::TcpEchoServer echo;
+    QVERIFY(echo.isListening());
     QUdpSocket probe;
     probe.bind(QHostAddress::LocalHost, 0);
     const QString udp = QStringLiteral("127.0.0.1:%1").arg(probe.localPort());
@@ -55,7 +52,7 @@ void TestTunnelLoopback::echoThroughOurOwnPair()
     QSignalSpy serverState(&server, &Tunnel::stateChanged);
     QVERIFY2(server.start(resolve(TunnelRole::Server,
                                   QStringList{"-l", udp, "-t",
-                                              QStringLiteral("127.0.0.1:%1").arg(echo.serverPort())} +
+                                              QStringLiteral("127.0.0.1:%1").arg(echo.port())} +
                                       common)),
              qPrintable(server.errorString()));
     QCOMPARE(server.state(), Tunnel::State::Running);
