@@ -15,6 +15,7 @@
 #include "kcp/tunnel/tunnel_client.h"
 #include "kcp/tunnel/tunnel_server.h"
 
+#include <QAbstractEventDispatcher>
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QFile>
@@ -67,6 +68,11 @@ extern "C" void onSignal(int)
 
 int main(int argc, char** argv)
 {
+    // The tunnel's TCP sockets and smux sessions run on the main thread: epoll there too, as in
+    // the workers (O(ready descriptors) per pass, no glib sources; KCPDESK_DISPATCHER=qt keeps
+    // Qt's).
+    if (QAbstractEventDispatcher* dispatcher = kcp::net::createEventDispatcher())
+        QCoreApplication::setEventDispatcher(dispatcher);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName("kcpdesk-cli");
     QCoreApplication::setApplicationVersion(KCPDESK_VERSION);
