@@ -126,6 +126,8 @@ void ProfileEditorDialog::buildForm(TunnelRole role, const KcptunConfig& values)
     const auto& options = kcp::tunnel::kcptunOptions(role);
     auto addRow = [&](const KcptunOption& option, QFormLayout* form)
     {
+        if (option.processWide)
+            return;  // the GUI's own process runs every tunnel (its KCP on a worker thread)
         QWidget* editor = nullptr;
         if (const auto* field = std::get_if<int KcptunConfig::*>(&option.field))
         {

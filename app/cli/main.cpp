@@ -115,6 +115,8 @@ int main(int argc, char** argv)
         return 2;
     }
 
+    kcp::net::WorkerPool::setThreadCount(config.workers);
+
     QFile logFile(config.log);
     if (!config.log.isEmpty())
     {

@@ -136,6 +136,8 @@ QStringList KcptunConfig::validate() const
                          "also mean off), got \"%2\"")
               .arg(Kcp::MaxThinCopies)
               .arg(thinredundancy));
+    check(workers >= 0 && workers <= MaxWorkers,
+          QStringLiteral("--workers must be 0..%1 threads, got %2").arg(MaxWorkers).arg(workers));
     return problems;
 }
 

@@ -97,7 +97,13 @@ QJsonObject toKcptunJson(const KcptunConfig& config)
     for (const KcptunOption& option : kcptunOptions(config.role))
     {
         if (const auto* field = std::get_if<int KcptunConfig::*>(&option.field))
+        {
+            // KcpDesk's own settings only when set, so the file stays kcptun's when they are not.
+            if (option.kcpdeskOnly &&
+                config.*(*field) == KcptunConfig::defaults(config.role).*(*field))
+                continue;
             object.insert(option.name, config.*(*field));
+        }
         else if (const auto* field = std::get_if<bool KcptunConfig::*>(&option.field))
             object.insert(option.name, config.*(*field));
         else if (const auto* field = std::get_if<QString KcptunConfig::*>(&option.field))

@@ -70,6 +70,11 @@ struct KcptunConfig
     QString metrics;  // Prometheus text endpoint host:port, empty = off
     // Thin-flow redundancy (SessionConfig::thinRedundancy): "auto", "off" or a copy count 2..8.
     QString thinredundancy = QStringLiteral("auto");
+    // KCP threads (kcp::net::WorkerPool::setThreadCount): 0 runs the KCP sessions on the thread
+    // that runs the TCP side (kcpdesk-cli's main thread), N > 0 on N worker threads. Only the
+    // command-line program applies it; the GUI keeps its worker thread.
+    int workers = 0;
+    static constexpr int MaxWorkers = 64;
 
     static KcptunConfig defaults(TunnelRole role);
 

@@ -24,6 +24,7 @@ struct KcptunOption
     QString valueName;    // for --help: "value" for ints, "ADDR" ...
     bool hidden = false;  // kcptun hides acknodelay/nodelay/interval/resend/nc from --help
     bool kcpdeskOnly = false;  // not a kcptun setting (e.g. metrics)
+    bool processWide = false;  // a setting of the kcpdesk-cli process, not of one tunnel (workers)
 };
 
 // The options of one role, in kcptun's --help order (plus KcpDesk's at the end). "-c" (the JSON
