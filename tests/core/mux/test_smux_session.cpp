@@ -7,6 +7,8 @@
 
 #include <QtTest>
 
+#include <map>
+
 #include <random>
 
 using namespace testsupport;
@@ -74,6 +76,7 @@ private slots:
     void closeReturnsBudgetAndDropsLateData();
     void finDeliversDataThenEof();
     void outputBufferBackpressure();
+    void writersTakeTurnsWhenOutputFrees();
     void keepaliveSendsNopAndTimesOut();
     void keepaliveSparesAStalledReader();
     void versionMismatchIsAClearError();
@@ -365,6 +368,35 @@ void TestSmuxSession::outputBufferBackpressure()
     client.write(a, data);
     client.closeStream(b);
     QVERIFY(client.output().size() > 50000);
+}
+
+// Three streams that always have more to send (bulk uploads through one tunnel session). A
+// bridge fills the output from the first Writable event it handles, so later events find no
+// room: unless the first one told rotates, the lowest stream id takes every free byte.
+void TestSmuxSession::writersTakeTurnsWhenOutputFrees()
+{
+    kcp::SmuxConfig config;
+    config.maxOutputBuffer = 16 * 1024;
+    SmuxSession client(kcp::SmuxRole::Client, config, 0);
+    const std::vector<std::uint32_t> ids{*client.openStream(), *client.openStream(),
+                                         *client.openStream()};
+    const std::vector<std::uint8_t> chunk(64 * 1024, 1);
+    std::map<std::uint32_t, std::size_t> sent;
+    for (const auto id : ids)
+        sent[id] += client.write(id, chunk);
+    for (int round = 0; round < 300; ++round)
+    {
+        client.consumeOutput(client.output().size());  // the KCP socket took it all
+        for (const SmuxEvent& event : client.takeEvents())
+            if (event.type == SmuxEvent::Type::Writable)
+                sent[event.streamId] += client.write(event.streamId, chunk);
+    }
+    std::size_t total = 0;
+    for (const auto id : ids)
+        total += sent[id];
+    for (const auto id : ids)
+        QVERIFY2(sent[id] * 4 > total,  // about a third each
+                 qPrintable(QStringLiteral("stream %1 sent %2 of %3").arg(id).arg(sent[id]).arg(total)));
 }
 
 void TestSmuxSession::keepaliveSendsNopAndTimesOut()

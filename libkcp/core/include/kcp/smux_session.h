@@ -225,6 +225,7 @@ private:
     std::uint32_t m_nextStreamId;
     bool m_goAway = false;
     std::map<std::uint32_t, Stream> m_streams;
+    std::uint32_t m_firstWritable = 0;  // the stream told first by the last notifyWritable()
     std::deque<std::uint32_t> m_acceptQueue;
     std::vector<SmuxEvent> m_events;
 

@@ -498,14 +498,23 @@ void SmuxSession::notifyWritable()
 {
     if (outputSize() >= m_config.maxOutputBuffer)
         return;
-    for (auto& [id, stream] : m_streams)
-    {
+    // Streams are told in turn, and the first one told usually fills the output again: start
+    // after the stream that went first last time, or the lowest id would starve the others.
+    const auto notify = [this](std::uint32_t id, Stream& stream) {
         if (stream.wantWrite && writableFor(stream) > 0)
         {
             stream.wantWrite = false;
             m_events.push_back({SmuxEvent::Type::Writable, id});
         }
-    }
+    };
+    const std::size_t before = m_events.size();
+    const auto start = m_streams.upper_bound(m_firstWritable);
+    for (auto it = start; it != m_streams.end(); ++it)
+        notify(it->first, it->second);
+    for (auto it = m_streams.begin(); it != start; ++it)
+        notify(it->first, it->second);
+    if (m_events.size() > before)
+        m_firstWritable = m_events[before].streamId;
 }
 
 void SmuxSession::returnBudget(std::size_t n)
