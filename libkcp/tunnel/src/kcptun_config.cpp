@@ -1,7 +1,5 @@
 #include "kcp/tunnel/kcptun_config.h"
 
-#include "tunnel_options.h"
-
 #include "kcp/key_derivation.h"
 #include "kcp/mode_preset.h"
 #include "kcp/packet_crypto.h"
@@ -197,7 +195,7 @@ SmuxConfig KcptunConfig::smuxConfig() const
     s.keepAliveTimeout = Millis(SmuxKeepAliveTimeoutSeconds) * 1000;
     s.maxReceiveBuffer = smuxbuf;
     s.maxStreamBuffer = streambuf;
-    s.maxOutputBuffer = std::size_t(detail::TunnelSendBacklog);  // see TunnelSendBacklog
+    s.maxOutputBuffer = std::size_t(TunnelSendBacklog);  // see TunnelSendBacklog
     return s;
 }
 
