@@ -1,6 +1,7 @@
 // kcpdesk-cli as its users run it: the real executable, a server and a client process on
 // 127.0.0.1 in front of a TCP echo target, and its answers to flags it must refuse.
 
+#include "../tunnel/free_ports.h"
 #include "../tunnel/tcp_echo_server.h"
 
 #include <QCryptographicHash>
@@ -18,21 +19,10 @@
 namespace
 {
 
+using tunneltest::freeTcpPort;
+using tunneltest::freeUdpPort;
+
 const QString CliPath = QStringLiteral(KCPDESK_CLI_PATH);
-
-quint16 freeUdpPort()
-{
-    QUdpSocket probe;
-    probe.bind(QHostAddress::LocalHost, 0);
-    return probe.localPort();
-}
-
-quint16 freeTcpPort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
-}
 
 // Names of the process's threads (/proc/PID/task/*/comm).
 QStringList threadNames(qint64 pid)

@@ -13,6 +13,7 @@
 // both cores busy instead of one pipeline waiting on the other.
 
 #include "kcp/net/worker_pool.h"
+#include "free_ports.h"
 #include "tcp_echo_server.h"
 #include "kcp/packet_crypto.h"
 #include "kcp/tunnel/smux_connection.h"
@@ -53,22 +54,10 @@ qint64 transferBytes()
     return ok && n > 0 ? n : qint64(32) << 20;
 }
 
-quint16 freeTcpPort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
-}
-
-quint16 freeUdpPort()
-{
-    QUdpSocket probe;
-    probe.bind(QHostAddress::LocalHost, 0);
-    return probe.localPort();
-}
-
 // Echoes every byte back on every connection; honours no limits (loopback, 1 MiB).
 using EchoServer = tunneltest::TcpEchoServer;
+using tunneltest::freeTcpPort;
+using tunneltest::freeUdpPort;
 
 // A child process that is killed, not left behind, whatever the test does.
 struct Child
