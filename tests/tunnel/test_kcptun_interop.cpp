@@ -379,8 +379,12 @@ public:
             return true;
         if (!m_fromKcptun && !probeKcptunClient())
             return m_finished;
+        // A transfer that trickles is as much a failure as one that stalls, and must end with
+        // a message of its own, well before Qt's watchdog ends the whole row.
+        const qint64 deadlineMs = TransferTimeoutMs + bytesEachWay() / 10000;
         const bool stalled = m_toKcptun->msSinceProgress() > StallTimeoutMs ||
-                             m_fromKcptun->msSinceProgress() > StallTimeoutMs;
+                             m_fromKcptun->msSinceProgress() > StallTimeoutMs ||
+                             m_started.elapsed() > deadlineMs;
         const bool over = (m_toKcptun->done() && m_fromKcptun->done()) || m_toKcptun->broken() ||
                           m_fromKcptun->broken() || stalled;
         if (!over)
