@@ -166,6 +166,8 @@ void TestKcpdeskCli::refusesBadFlags_data()
                                       << "--workers must be 0..64 threads, got -1";
     QTest::newRow("too many workers") << QStringList{"--workers", "65"}
                                       << "--workers must be 0..64 threads, got 65";
+    QTest::newRow("coalescing too long") << QStringList{"--rxcoalesce", "11"}
+                                         << "--rxcoalesce must be 0..10 ms, got 11";
     QTest::newRow("workers not a number")
         << QStringList{"--workers", "all"} << "invalid value \"all\" for flag -workers";
     QTest::newRow("unknown crypt") << QStringList{"--crypt", "rot13"}

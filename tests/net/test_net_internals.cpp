@@ -14,7 +14,9 @@
 #include "kcp/random_source.h"
 #include "kcp/session_core.h"
 
+#include <QEventLoop>
 #include <QTest>
+#include <QTimer>
 #include <QUdpSocket>
 
 #include <algorithm>
@@ -24,6 +26,9 @@
 #include <netinet/in.h>
 #include <random>
 #include <sys/socket.h>
+#include <thread>
+#include <time.h>
+#include <unistd.h>
 
 using namespace kcp::net::detail;
 
@@ -393,6 +398,111 @@ private slots:
     // The mmsg backend when the kernel pushes back: partial batches and EAGAIN leave the rest in
     // the backlog, a write notifier (only then) resumes it, nothing is lost or reordered, and the
     // notifier is off again once the backlog is empty.
+    // Receive coalescing (KcpOptions::receiveCoalesceMs): a steady one-way stream spaced out as
+    // a bottleneck spaces it (one datagram per 250 us) is read on the 1 ms timer instead of one
+    // wake-up per datagram, with nothing lost or reordered, and reading goes back to the notifier
+    // once the stream stops. A receiver that answers every datagram (echo, request/response) is
+    // never coalesced.
+    void mmsgCoalescesSteadyOneWayStream_data()
+    {
+        QTest::addColumn<bool>("answers");
+        QTest::newRow("one-way") << false;
+        QTest::newRow("echo") << true;
+    }
+    void mmsgCoalescesSteadyOneWayStream()
+    {
+        QFETCH(bool, answers);
+        MmsgUdpIo receiver;
+        kcp::net::KcpOptions options;
+        options.receiveCoalesceMs = 1;
+        QString error;
+        QVERIFY2(receiver.bind(QHostAddress::LocalHost, 0, options, error), qPrintable(error));
+        // A real event loop, waiting in the dispatcher as a worker does (QTest::qWaitFor would
+        // sleep between passes and batch the reads by itself), left when `expected` arrived.
+        std::vector<int> order;
+        std::size_t expected = 0;
+        QEventLoop loop;
+        const auto runUntilReceived = [&](std::size_t n)
+        {
+            expected = n;
+            QTimer::singleShot(20000, &loop, &QEventLoop::quit);
+            if (order.size() < expected)
+                loop.exec();
+        };
+        receiver.setReceiveHandler(
+            [&](std::span<RxDatagram> batch)
+            {
+                for (const RxDatagram& d : batch)
+                {
+                    int seq = 0;
+                    std::memcpy(&seq, d.data, sizeof seq);
+                    order.push_back(seq);
+                    if (answers)
+                        receiver.send(Peer::from(d.from), {d.data, d.length});
+                }
+                receiver.flush();
+                if (order.size() >= expected)
+                    loop.quit();
+            });
+
+        const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        QVERIFY(fd >= 0);
+        sockaddr_in to{};
+        to.sin_family = AF_INET;
+        to.sin_port = htons(receiver.localPort());
+        to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        QCOMPARE(::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
+        const int bigBuffer = 4 << 20;
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bigBuffer, sizeof bigBuffer);
+        constexpr int Count = 1600;
+        const auto pace = [fd](int first, int count)
+        {
+            std::vector<std::uint8_t> datagram(1200, 0x5a);
+            timespec next{};
+            ::clock_gettime(CLOCK_MONOTONIC, &next);
+            for (int i = first; i < first + count; ++i)
+            {
+                std::memcpy(datagram.data(), &i, sizeof i);
+                (void)!::send(fd, datagram.data(), datagram.size(), 0);
+                next.tv_nsec += 250'000;
+                if (next.tv_nsec >= 1'000'000'000)
+                {
+                    next.tv_nsec -= 1'000'000'000;
+                    ++next.tv_sec;
+                }
+                ::clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, nullptr);
+            }
+        };
+        std::thread sender(pace, 0, Count);
+        runUntilReceived(Count);
+        sender.join();
+        const IoCounters& c = receiver.counters();
+        qInfo("%s: %zu datagrams in %llu wake-ups, %llu recvmmsg; %llu switches to timed reads",
+              answers ? "echo" : "one-way", order.size(), (unsigned long long)c.rxWakeups,
+              (unsigned long long)c.rxSyscalls, (unsigned long long)c.rxCoalesced);
+        QCOMPARE(order.size(), std::size_t(Count));
+        QVERIFY(std::is_sorted(order.begin(), order.end()));
+        if (answers)
+        {
+            QCOMPARE(c.rxCoalesced, quint64(0));
+            QVERIFY(!receiver.receiveCoalescing());
+        }
+        else
+        {
+            QVERIFY(c.rxCoalesced >= 1);
+            QVERIFY2(c.rxWakeups < quint64(Count / 2), "timed reads should take several each");
+            // The stream stopped: the next timed read finds nothing and hands back to the
+            // notifier, so a datagram after the pause is read as soon as it arrives.
+            QTRY_VERIFY_WITH_TIMEOUT(!receiver.receiveCoalescing(), 1000);
+            const quint64 wakeups = c.rxWakeups;
+            pace(Count, 1);
+            runUntilReceived(Count + 1);
+            QCOMPARE(order.size(), std::size_t(Count + 1));
+            QCOMPARE(c.rxWakeups, wakeups + 1);
+        }
+        ::close(fd);
+    }
+
     void mmsgBacklogSurvivesEagain()
     {
         static int calls = 0;

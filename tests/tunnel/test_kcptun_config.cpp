@@ -415,6 +415,7 @@ void TestKcptunConfig::jsonExportRoundTrips()
         c.nocomp = true;
         c.metrics = "127.0.0.1:9100";
         c.workers = 2;
+        c.rxcoalesce = 0;
         const QJsonObject json = toKcptunJson(c);
         // Every option of the role is written, under kcptun's key.
         for (const KcptunOption& o : kcptunOptions(role))
@@ -427,6 +428,7 @@ void TestKcptunConfig::jsonExportRoundTrips()
     const QJsonObject plain = toKcptunJson(KcptunConfig::defaults(TunnelRole::Client));
     QVERIFY(!plain.contains("metrics"));
     QVERIFY(!plain.contains("workers"));
+    QVERIFY(!plain.contains("rxcoalesce"));
 }
 
 void TestKcptunConfig::helpListsEveryFlag()

@@ -379,9 +379,10 @@ public:
             return true;
         if (!m_fromKcptun && !probeKcptunClient())
             return m_finished;
-        // A transfer that trickles is as much a failure as one that stalls, and must end with
-        // a message of its own, well before Qt's watchdog ends the whole row.
-        const qint64 deadlineMs = TransferTimeoutMs + bytesEachWay() / 10000;
+        // A transfer that trickles (under 0.5 MB/s; a 3des case with FEC takes ~36 s on a busy
+        // 2-core machine) is as much a failure as one that stalls, and ends with a message of
+        // its own rather than with Qt's watchdog ending the whole row.
+        const qint64 deadlineMs = TransferTimeoutMs + bytesEachWay() / 500;
         const bool stalled = m_toKcptun->msSinceProgress() > StallTimeoutMs ||
                              m_fromKcptun->msSinceProgress() > StallTimeoutMs ||
                              m_started.elapsed() > deadlineMs;

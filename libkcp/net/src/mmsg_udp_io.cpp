@@ -4,8 +4,10 @@
 
 #include <QObject>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 
 #include <netinet/in.h>
 #include <netinet/udp.h>
@@ -31,6 +33,32 @@ constexpr std::size_t MaxGsoSegments = 64;
 constexpr std::size_t MaxGsoBytes = 65000;
 // Datagrams one sendmmsg call may carry with GSO (64 messages of up to MaxGsoSegments each).
 constexpr std::size_t MaxItemsPerCall = 1024;
+
+// Receive coalescing: traffic is judged over windows of this length. A window with at least
+// this many read wake-ups, averaging at most CoalesceMaxPerWakeup datagrams each (spaced out by
+// a bottleneck, not arriving in bursts that batch by themselves), with the socket sending less
+// than 1/TxShare of the bytes it received, is a steady one-way stream. A coalesced read finding
+// CoalesceMaxPerRead datagrams or more means the stream is fast enough to fill batches by itself
+// (and would soon fill the socket buffer).
+constexpr qint64 CoalesceWindowNs = 10'000'000;
+constexpr std::uint64_t CoalesceMinWakeups = 20;
+constexpr std::uint64_t CoalesceMaxPerWakeup = 2;
+constexpr std::uint64_t CoalesceTxShare = 8;
+constexpr std::uint64_t CoalesceMaxPerRead = 48;
+
+qint64 monotonicNs()
+{
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return qint64(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+int coalesceMs(int fromOptions)
+{
+    bool ok = false;
+    const int forced = qEnvironmentVariableIntValue("KCPDESK_RX_COALESCE_MS", &ok);
+    return std::max(0, ok ? forced : fromOptions);
+}
 
 bool gsoWanted()
 {
@@ -110,6 +138,7 @@ MmsgUdpIo::MmsgUdpIo()
 
 MmsgUdpIo::~MmsgUdpIo()
 {
+    m_coalesceTimer.reset();
     m_readNotifier.reset();
     m_writeNotifier.reset();
     if (m_fd >= 0)
@@ -190,11 +219,79 @@ bool MmsgUdpIo::bind(const QHostAddress& address, quint16 port, const KcpOptions
 
     m_readNotifier = std::make_unique<QSocketNotifier>(m_fd, QSocketNotifier::Read);
     QObject::connect(m_readNotifier.get(), &QSocketNotifier::activated, m_readNotifier.get(),
-                     [this] { m_gro ? onReadableGro() : onReadable(); });
+                     [this] { onReadEvent(false); });
+    m_coalesceMs = coalesceMs(options.receiveCoalesceMs);
+    if (m_coalesceMs > 0)
+    {
+        m_coalesceTimer = std::make_unique<QTimer>();
+        m_coalesceTimer->setSingleShot(true);
+        m_coalesceTimer->setTimerType(Qt::PreciseTimer);
+        m_coalesceTimer->setInterval(m_coalesceMs);
+        QObject::connect(m_coalesceTimer.get(), &QTimer::timeout, m_coalesceTimer.get(),
+                         [this] { onReadEvent(true); });
+        m_window.startNs = monotonicNs();
+    }
     return true;
 }
 
-void MmsgUdpIo::onReadable()
+// Woken per datagram, a receiver behind a bottleneck (datagrams spaced ~100 us apart at
+// 100 Mbit/s) spends most of its CPU going to sleep and waking up: one epoll_wait, one recvmmsg
+// and two context switches per datagram. Reading every m_coalesceMs instead turns that into one
+// wake-up per ~10 datagrams. Only a pure receiver does it: whoever answers what it receives
+// (echo, request/response, the ACK-clocked sender) is read at once, and so is the first
+// datagram after a pause.
+void MmsgUdpIo::onReadEvent(bool fromTimer)
+{
+    const std::uint64_t before = m_counters.rxDatagrams;
+    const bool drained = m_gro ? onReadableGro() : onReadable();
+    if (!m_coalesceTimer)
+        return;
+    const std::uint64_t got = m_counters.rxDatagrams - before;
+    ++m_window.wakeups;
+    m_window.rxDatagrams += got;
+
+    const qint64 now = monotonicNs();
+    const bool windowOver = now - m_window.startNs >= CoalesceWindowNs;
+    const bool oneWay = m_window.txBytes * CoalesceTxShare <= m_window.rxBytes;
+    if (m_coalescing)
+    {
+        // Back to reading at once when the stream pauses, fills batches by itself, or the
+        // traffic became two-way.
+        const bool stop = got == 0 || !drained || got >= CoalesceMaxPerRead ||
+                          (windowOver && !oneWay);
+        if (windowOver)
+            m_window = TrafficWindow{now};
+        if (stop)
+            setCoalescing(false);
+        else if (fromTimer)
+            m_coalesceTimer->start();
+        return;
+    }
+    if (!windowOver)
+        return;
+    const bool steady = m_window.wakeups >= CoalesceMinWakeups &&
+                        m_window.rxDatagrams <= m_window.wakeups * CoalesceMaxPerWakeup && oneWay;
+    m_window = TrafficWindow{now};
+    if (steady && drained)
+        setCoalescing(true);
+}
+
+void MmsgUdpIo::setCoalescing(bool on)
+{
+    m_coalescing = on;
+    m_readNotifier->setEnabled(!on);
+    if (on)
+    {
+        m_counters.rxCoalesced++;
+        m_coalesceTimer->start();
+    }
+    else
+    {
+        m_coalesceTimer->stop();
+    }
+}
+
+bool MmsgUdpIo::onReadable()
 {
     RxArena& a = rxArena();
     m_counters.rxWakeups++;
@@ -213,7 +310,7 @@ void MmsgUdpIo::onReadable()
         const int n = ::recvmmsg(m_fd, a.msgs, BatchSize, MSG_DONTWAIT, nullptr);
         m_counters.rxSyscalls++;
         if (n <= 0)
-            return; // EAGAIN (drained) or a transient error; the notifier tells us when to retry
+            return true; // EAGAIN (drained) or a transient error; the notifier tells us when to retry
 
         int kept = 0;
         for (int i = 0; i < n; ++i)
@@ -229,17 +326,19 @@ void MmsgUdpIo::onReadable()
                 continue;
             d.data = static_cast<std::uint8_t*>(a.iov[i].iov_base);
             d.length = m.msg_len;
+            m_window.rxBytes += m.msg_len;
             ++kept;
         }
         m_counters.rxDatagrams += static_cast<std::uint64_t>(n);
         if (kept > 0 && m_handler)
             m_handler(std::span<RxDatagram>(a.batch, static_cast<std::size_t>(kept)));
         if (n < BatchSize)
-            return; // short read: the queue was empty when the kernel answered
+            return true; // short read: the queue was empty when the kernel answered
     }
+    return false;
 }
 
-void MmsgUdpIo::onReadableGro()
+bool MmsgUdpIo::onReadableGro()
 {
     GroArena& a = groArena();
     m_counters.rxWakeups++;
@@ -260,7 +359,7 @@ void MmsgUdpIo::onReadableGro()
         const int n = ::recvmmsg(m_fd, a.msgs, GroSlots, MSG_DONTWAIT, nullptr);
         m_counters.rxSyscalls++;
         if (n <= 0)
-            return;
+            return true;
 
         // Hand the datagrams over in batches of at most BatchSize; the buffers stay valid until
         // this round ends.
@@ -293,6 +392,7 @@ void MmsgUdpIo::onReadableGro()
                 }
             }
             auto* base = static_cast<std::uint8_t*>(a.iov[i].iov_base);
+            m_window.rxBytes += m.msg_len;
             // An empty datagram is one datagram too (junk the session layer counts).
             for (std::size_t off = 0; off < m.msg_len || (off == 0 && m.msg_len == 0);
                  off += std::max<std::size_t>(segment, 1))
@@ -311,8 +411,9 @@ void MmsgUdpIo::onReadableGro()
         }
         deliver();
         if (n < GroSlots)
-            return;
+            return true;
     }
+    return false;
 }
 
 void MmsgUdpIo::send(const Peer& to, std::span<const std::uint8_t> datagram)
@@ -327,6 +428,7 @@ void MmsgUdpIo::send(const Peer& to, std::span<const std::uint8_t> datagram)
         m_counters.txDropped++;
         return;
     }
+    m_window.txBytes += datagram.size();
     std::uint8_t* slab = m_txPool.acquire();
     std::memcpy(slab, datagram.data(), datagram.size());
     m_txQueue.push_back(TxItem{slab, static_cast<std::uint32_t>(datagram.size()), to.endpoint});

@@ -5,6 +5,7 @@
 #include "kcp/buffer_pool.h"
 
 #include <QSocketNotifier>
+#include <QTimer>
 
 #include <sys/socket.h>
 
@@ -29,6 +30,8 @@ namespace kcp::net::detail
 // Reads drain: recvmmsg(64) is repeated while it returns full batches (a short batch means the
 // queue is empty; the level-triggered notifier fires again if more arrived meanwhile), capped per
 // wake-up so that one busy socket cannot starve the worker's timer and its other sockets.
+// A socket that only receives a steady stream reads on a short timer instead of per datagram
+// (KcpOptions::receiveCoalesceMs); see onReadEvent().
 // Sends queue copies (the core's views die at popTransmit) and leave in sendmmsg batches of 64
 // messages, each one datagram or, with UDP GSO, a run of equal-size datagrams to one peer; what
 // the kernel does not take (EAGAIN, partial batch) waits in a bounded backlog.
@@ -59,6 +62,8 @@ public:
     // Whether the socket receives with UDP GRO (set at bind() when GSO is wanted and the kernel
     // has it).
     bool receiveOffload() const { return m_gro; }
+    // Whether reads currently run on the coalescing timer (KcpOptions::receiveCoalesceMs).
+    bool receiveCoalescing() const { return m_coalescing; }
 
 private:
     struct TxItem;
@@ -67,8 +72,13 @@ private:
         alignas(cmsghdr) char bytes[CMSG_SPACE(sizeof(std::uint16_t))];
     };
 
-    void onReadable();
-    void onReadableGro();
+    // One read wake-up (the notifier, or the coalescing timer): drain, then decide how the next
+    // datagrams are read.
+    void onReadEvent(bool fromTimer);
+    // Drain the socket; false if the per-wake-up cap stopped it before the queue was empty.
+    bool onReadable();
+    bool onReadableGro();
+    void setCoalescing(bool on);
     std::size_t buildBatch(sockaddr_storage* addrs, std::uint16_t* counts);
     bool sendQueued(); // false: the kernel is full, wait for the write notifier
     void setWriteWait(bool on);
@@ -86,6 +96,21 @@ private:
     bool m_gso = true;
     // UDP GRO (same switch): the kernel may deliver such runs whole; we cut them up again.
     bool m_gro = false;
+
+    // Receive coalescing: the last ~10 ms of traffic decide whether the socket is a pure
+    // receiver of a steady stream; while it is, the read notifier is off and a timer reads.
+    struct TrafficWindow
+    {
+        qint64 startNs = 0;
+        std::uint64_t wakeups = 0;
+        std::uint64_t rxDatagrams = 0;
+        std::uint64_t rxBytes = 0;
+        std::uint64_t txBytes = 0;
+    };
+    int m_coalesceMs = 0;
+    bool m_coalescing = false;
+    TrafficWindow m_window;
+    std::unique_ptr<QTimer> m_coalesceTimer;
 
     // Send side: FIFO [m_txHead, size) of queued copies, slabs recycled through m_txPool.
     BufferPool m_txPool;

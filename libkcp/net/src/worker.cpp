@@ -374,6 +374,7 @@ void addIo(IoStats& total, const IoCounters& c)
     total.rxWakeups += c.rxWakeups;
     total.rxSyscalls += c.rxSyscalls;
     total.rxTruncated += c.rxTruncated;
+    total.rxCoalesced += c.rxCoalesced;
     total.txDatagrams += c.txDatagrams;
     total.txSyscalls += c.txSyscalls;
     total.txMessages += c.txMessages;
@@ -928,18 +929,7 @@ void Worker::reap()
     // Sessions first: their transports may be in the graveyard too.
     m_deadSessions.clear();
     for (const auto& t : m_deadTransports)
-    {
-        const IoCounters& c = t->io->counters();
-        m_retiredIo.rxDatagrams += c.rxDatagrams;
-        m_retiredIo.rxWakeups += c.rxWakeups;
-        m_retiredIo.rxSyscalls += c.rxSyscalls;
-        m_retiredIo.rxTruncated += c.rxTruncated;
-        m_retiredIo.txDatagrams += c.txDatagrams;
-        m_retiredIo.txSyscalls += c.txSyscalls;
-        m_retiredIo.txMessages += c.txMessages;
-        m_retiredIo.txDropped += c.txDropped;
-        m_retiredIo.txBlocked += c.txBlocked;
-    }
+        m_retiredIo += t->io->counters();
     m_deadTransports.clear();
 }
 

@@ -204,18 +204,7 @@ IoStats WorkerPool::collectIo()
     IoStats total;
     for (detail::Worker* w : d->workers)
     {
-        const IoStats part = askWorker(w, [w] { return w->collectIo(); });
-        total.rxDatagrams += part.rxDatagrams;
-        total.rxWakeups += part.rxWakeups;
-        total.rxSyscalls += part.rxSyscalls;
-        total.rxTruncated += part.rxTruncated;
-        total.txDatagrams += part.txDatagrams;
-        total.txSyscalls += part.txSyscalls;
-        total.txMessages += part.txMessages;
-        total.txDropped += part.txDropped;
-        total.txBlocked += part.txBlocked;
-        total.timerWakeups += part.timerWakeups;
-        total.timerServices += part.timerServices;
+        total += askWorker(w, [w] { return w->collectIo(); });
     }
     return total;
 }

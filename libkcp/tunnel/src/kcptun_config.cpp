@@ -138,6 +138,8 @@ QStringList KcptunConfig::validate() const
               .arg(thinredundancy));
     check(workers >= 0 && workers <= MaxWorkers,
           QStringLiteral("--workers must be 0..%1 threads, got %2").arg(MaxWorkers).arg(workers));
+    check(rxcoalesce >= 0 && rxcoalesce <= MaxRxCoalesceMs,
+          QStringLiteral("--rxcoalesce must be 0..%1 ms, got %2").arg(MaxRxCoalesceMs).arg(rxcoalesce));
     return problems;
 }
 

@@ -64,6 +64,11 @@ std::vector<KcptunOption> tail(TunnelRole role)
                  "send each datagram of interactive (thin) traffic k times, k from the measured "
                  "loss: auto, off, or a fixed k 2..8; bulk transfers never (KcpDesk)",
                  "auto|off|N", false, true});
+    o.push_back({"rxcoalesce", {}, &C::rxcoalesce,
+                 "while a socket only receives a steady stream, read it every N ms instead of "
+                 "waking per datagram (less CPU behind a bottleneck, up to N ms more latency on "
+                 "that stream); 0 = never (KcpDesk)",
+                 "MS", false, true});
     o.push_back({"workers", {}, &C::workers,
                  "threads for KCP: 0 runs it on the main thread beside the TCP side (least CPU "
                  "per byte), N moves it to N worker threads (more throughput on fast lossy links "

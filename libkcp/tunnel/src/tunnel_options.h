@@ -16,6 +16,7 @@ inline net::KcpOptions kcpOptions(const KcptunConfig& config, const SessionKey& 
     o.session = config.sessionConfig(key);
     o.socketBufferBytes = config.sockbuf;
     o.dscp = config.dscp;
+    o.receiveCoalesceMs = config.rxcoalesce;
     o.writeBufferSize = TunnelSendBacklog;
     return o;
 }

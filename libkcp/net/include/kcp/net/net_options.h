@@ -67,6 +67,15 @@ struct KcpOptions
     // DSCP code point (0..63, kcptun --dscp) for every datagram the session's UDP socket sends:
     // IP_TOS / IPV6_TCLASS = dscp << 2. 0 leaves the OS default. For a server, the listener's.
     int dscp = 0;
+    // Receive coalescing, mmsg backend (a NIC's adaptive interrupt moderation, for one socket).
+    // While the socket only receives a steady stream (woken at least twice per millisecond and
+    // sending back less than an eighth of the bytes it receives: ACKs), it stops being woken per
+    // datagram and reads every this many ms. A bottleneck that spaces datagrams out otherwise
+    // costs one wake-up, one epoll_wait and one recvmmsg per datagram. The stream's data then
+    // waits up to this long in the kernel; the first datagram after a pause, and two-way traffic
+    // (echo, request/response), are read at once. 0 = always read at once. For a server, the
+    // listener's. KCPDESK_RX_COALESCE_MS overrides it (benchmarks).
+    int receiveCoalesceMs = 1;
 };
 
 // KcpServer's settings: the options every accepted session gets, plus the listener's limits.

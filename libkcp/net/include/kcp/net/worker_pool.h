@@ -28,6 +28,7 @@ struct IoStats
     quint64 rxWakeups = 0;   // read notifications handled
     quint64 rxSyscalls = 0;  // recvmmsg / readDatagram calls
     quint64 rxTruncated = 0; // datagrams over 1500 bytes, dropped
+    quint64 rxCoalesced = 0; // times a socket switched to timed reads (KcpOptions::receiveCoalesceMs)
     quint64 txDatagrams = 0;
     quint64 txSyscalls = 0; // sendmmsg / writeDatagram calls
     quint64 txMessages = 0; // kernel messages: datagrams, or with UDP GSO runs of them
@@ -37,6 +38,23 @@ struct IoStats
     // (parked) sessions add nothing to either.
     quint64 timerWakeups = 0;
     quint64 timerServices = 0;
+
+    IoStats& operator+=(const IoStats& o)
+    {
+        rxDatagrams += o.rxDatagrams;
+        rxWakeups += o.rxWakeups;
+        rxSyscalls += o.rxSyscalls;
+        rxTruncated += o.rxTruncated;
+        rxCoalesced += o.rxCoalesced;
+        txDatagrams += o.txDatagrams;
+        txSyscalls += o.txSyscalls;
+        txMessages += o.txMessages;
+        txDropped += o.txDropped;
+        txBlocked += o.txBlocked;
+        timerWakeups += o.timerWakeups;
+        timerServices += o.timerServices;
+        return *this;
+    }
 };
 
 // The event dispatcher the workers run on (Linux: epoll; O(ready descriptors) per pass instead of

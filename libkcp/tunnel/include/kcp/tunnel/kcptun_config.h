@@ -75,6 +75,10 @@ struct KcptunConfig
     // command-line program applies it; the GUI keeps its worker thread.
     int workers = 0;
     static constexpr int MaxWorkers = 64;
+    // Receive coalescing (net::KcpOptions::receiveCoalesceMs): a socket that only receives a
+    // steady stream reads every N ms instead of waking per datagram; 0 = never.
+    int rxcoalesce = 1;
+    static constexpr int MaxRxCoalesceMs = 10;
 
     static KcptunConfig defaults(TunnelRole role);
 
