@@ -138,6 +138,12 @@ Result runEcho(IoBackend backend, qint64 msglen, double seconds)
         while (sent < msglen)
         {
             const qint64 n = client.write(message.constData() + sent, msglen - sent);
+            if (n < 0)
+            {
+                std::fprintf(stderr, "echo: write failed: %s\n", qPrintable(client.errorString()));
+                r.seconds = timer.elapsed() / 1000.0;
+                return r;
+            }
             sent += n;
             if (sent < msglen)
                 spin([&] { return client.bytesToWrite() < (4 << 20); }, 10000);
@@ -184,7 +190,14 @@ Result runSink(IoBackend backend, qint64 msglen, double seconds)
         qint64 sent = 0;
         while (sent < msglen)
         {
-            sent += client.write(message.constData() + sent, msglen - sent);
+            const qint64 n = client.write(message.constData() + sent, msglen - sent);
+            if (n < 0)
+            {
+                std::fprintf(stderr, "sink: write failed: %s\n", qPrintable(client.errorString()));
+                r.seconds = timer.elapsed() / 1000.0;
+                return r;
+            }
+            sent += n;
             if (sent < msglen)
                 spin([&] { return client.bytesToWrite() < (1 << 20); }, 10000);
         }
