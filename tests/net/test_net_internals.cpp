@@ -62,6 +62,14 @@ std::vector<std::vector<std::uint8_t>> clientDatagrams(const kcp::SessionConfig&
     return out;
 }
 
+// The sequence number the sending tests put at the start of each datagram.
+int sequenceOf(const RxDatagram& d)
+{
+    int seq = -1;
+    std::memcpy(&seq, d.data, std::min(sizeof seq, d.length));
+    return seq;
+}
+
 } // namespace
 
 class TestNetInternals : public QObject
@@ -255,8 +263,7 @@ private slots:
                 largestBatch = std::max(largestBatch, batch.size());
                 for (const RxDatagram& d : batch)
                 {
-                    int seq = 0;
-                    std::memcpy(&seq, d.data, sizeof seq);
+                    const int seq = sequenceOf(d);
                     order.push_back(seq);
                     from = d.from;
                 }
@@ -332,8 +339,7 @@ private slots:
                     largestBatch = std::max(largestBatch, batch.size());
                     for (const RxDatagram& d : batch)
                     {
-                        int seq = -1;
-                        std::memcpy(&seq, d.data, sizeof seq);
+                        int seq = sequenceOf(d);
                         // The body is the sequence number's low byte throughout.
                         for (std::size_t i = sizeof seq; i < d.length; ++i)
                             if (d.data[i] != static_cast<std::uint8_t>(seq))
@@ -434,8 +440,7 @@ private slots:
             {
                 for (const RxDatagram& d : batch)
                 {
-                    int seq = 0;
-                    std::memcpy(&seq, d.data, sizeof seq);
+                    const int seq = sequenceOf(d);
                     order.push_back(seq);
                     if (answers)
                         receiver.send(Peer::from(d.from), {d.data, d.length});
@@ -533,8 +538,7 @@ private slots:
             {
                 for (const RxDatagram& d : batch)
                 {
-                    int seq = 0;
-                    std::memcpy(&seq, d.data, sizeof seq);
+                    const int seq = sequenceOf(d);
                     order.push_back(seq);
                 }
             });

@@ -2,6 +2,7 @@
 
 #include "endpoint.h"
 #include "kcp/net/net_options.h"
+#include "kcp/net/socket_counters.h"
 
 #include <QHostAddress>
 #include <QString>
@@ -35,34 +36,7 @@ struct Peer
 };
 
 // Counters of one socket, summed by the worker for diagnostics and the benchmark.
-struct IoCounters
-{
-    std::uint64_t rxDatagrams = 0;
-    std::uint64_t rxWakeups = 0; // read notifications handled
-    std::uint64_t rxSyscalls = 0;
-    std::uint64_t rxTruncated = 0; // datagrams larger than any kcp-go peer sends (> 1500)
-    std::uint64_t rxCoalesced = 0; // times a steady one-way stream switched to timed reads
-    std::uint64_t txDatagrams = 0;
-    std::uint64_t txSyscalls = 0;
-    std::uint64_t txMessages = 0; // kernel messages: datagrams, or with UDP GSO runs of them
-    std::uint64_t txDropped = 0; // backlog full or a hard send error: lost like on the wire
-    std::uint64_t txBlocked = 0; // times the kernel said EAGAIN and the backlog kicked in
-
-    IoCounters& operator+=(const IoCounters& o)
-    {
-        rxDatagrams += o.rxDatagrams;
-        rxWakeups += o.rxWakeups;
-        rxSyscalls += o.rxSyscalls;
-        rxTruncated += o.rxTruncated;
-        rxCoalesced += o.rxCoalesced;
-        txDatagrams += o.txDatagrams;
-        txSyscalls += o.txSyscalls;
-        txMessages += o.txMessages;
-        txDropped += o.txDropped;
-        txBlocked += o.txBlocked;
-        return *this;
-    }
-};
+using IoCounters = SocketCounters;
 
 // A bound UDP socket behind one interface for both backends. Lives in (and is only used from) its
 // worker thread; every callback runs there. Sends may be queued until flush(): the worker calls

@@ -365,33 +365,15 @@ SnmpCounters Worker::collectSnmp()
     return total;
 }
 
-namespace
-{
-
-void addIo(IoStats& total, const IoCounters& c)
-{
-    total.rxDatagrams += c.rxDatagrams;
-    total.rxWakeups += c.rxWakeups;
-    total.rxSyscalls += c.rxSyscalls;
-    total.rxTruncated += c.rxTruncated;
-    total.rxCoalesced += c.rxCoalesced;
-    total.txDatagrams += c.txDatagrams;
-    total.txSyscalls += c.txSyscalls;
-    total.txMessages += c.txMessages;
-    total.txDropped += c.txDropped;
-    total.txBlocked += c.txBlocked;
-}
-
-} // namespace
-
 IoStats Worker::collectIo()
 {
     IoStats total;
-    addIo(total, m_retiredIo);
+    SocketCounters& sockets = total;
+    sockets += m_retiredIo;
     for (const auto& [key, t] : m_transports)
-        addIo(total, t->io->counters());
+        sockets += t->io->counters();
     for (const auto& t : m_deadTransports)
-        addIo(total, t->io->counters());
+        sockets += t->io->counters();
     total.timerWakeups = m_timerWakeups;
     total.timerServices = m_timerServices;
     return total;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "kcp/net/socket_counters.h"
 #include "kcp/snmp_counters.h"
 
 #include <QObject>
@@ -20,37 +21,18 @@ class KcpSocketPrivate;
 class Worker;
 } // namespace detail
 
-// Socket-level counters over every UDP socket of the process (closed ones included): how many
-// syscalls the backends needed, and what the kernel refused.
-struct IoStats
+// Socket-level counters over every UDP socket of the process (closed ones included), plus the
+// workers' own wake-ups.
+struct IoStats : SocketCounters
 {
-    quint64 rxDatagrams = 0;
-    quint64 rxWakeups = 0;   // read notifications handled
-    quint64 rxSyscalls = 0;  // recvmmsg / readDatagram calls
-    quint64 rxTruncated = 0; // datagrams over 1500 bytes, dropped
-    quint64 rxCoalesced = 0; // times a socket switched to timed reads (KcpOptions::receiveCoalesceMs)
-    quint64 txDatagrams = 0;
-    quint64 txSyscalls = 0; // sendmmsg / writeDatagram calls
-    quint64 txMessages = 0; // kernel messages: datagrams, or with UDP GSO runs of them
-    quint64 txDropped = 0;  // refused by the kernel or over the send backlog: lost
-    quint64 txBlocked = 0;  // times the kernel answered EAGAIN (send backlog in use)
-    // The workers' own wake-ups: deadline timer firings and session timer services. Idle
-    // (parked) sessions add nothing to either.
+    // Deadline timer firings and session timer services. Idle (parked) sessions add nothing to
+    // either.
     quint64 timerWakeups = 0;
     quint64 timerServices = 0;
 
     IoStats& operator+=(const IoStats& o)
     {
-        rxDatagrams += o.rxDatagrams;
-        rxWakeups += o.rxWakeups;
-        rxSyscalls += o.rxSyscalls;
-        rxTruncated += o.rxTruncated;
-        rxCoalesced += o.rxCoalesced;
-        txDatagrams += o.txDatagrams;
-        txSyscalls += o.txSyscalls;
-        txMessages += o.txMessages;
-        txDropped += o.txDropped;
-        txBlocked += o.txBlocked;
+        SocketCounters::operator+=(o);
         timerWakeups += o.timerWakeups;
         timerServices += o.timerServices;
         return *this;
