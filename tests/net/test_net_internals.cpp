@@ -401,9 +401,6 @@ private slots:
         }
     }
 
-    // The mmsg backend when the kernel pushes back: partial batches and EAGAIN leave the rest in
-    // the backlog, a write notifier (only then) resumes it, nothing is lost or reordered, and the
-    // notifier is off again once the backlog is empty.
     // Receive coalescing (KcpOptions::receiveCoalesceMs): a steady one-way stream spaced out as
     // a bottleneck spaces it (one datagram per 250 us) is read on the 1 ms timer instead of one
     // wake-up per datagram, with nothing lost or reordered, and reading goes back to the notifier
@@ -508,6 +505,9 @@ private slots:
         ::close(fd);
     }
 
+    // The mmsg backend when the kernel pushes back: partial batches and EAGAIN leave the rest in
+    // the backlog, a write notifier (only then) resumes it, nothing is lost or reordered, and the
+    // notifier is off again once the backlog is empty.
     void mmsgBacklogSurvivesEagain()
     {
         static int calls = 0;
