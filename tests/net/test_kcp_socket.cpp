@@ -206,6 +206,83 @@ private slots:
         QCOMPARE(nettest::readAtLeast(*peer, data.size(), 20000), data);
     }
 
+    // readChunk() hands received pieces over whole, mixed freely with read() and peek(): the
+    // bytes come out once each, in order, and the read credit flows back (a 64 KB read buffer
+    // carries 2 MB only if every readChunk() is accounted for).
+    void readChunkPassesPiecesOnInOrder_data() { nettest::addBackendRows(); }
+    void readChunkPassesPiecesOnInOrder()
+    {
+        QFETCH(QString, backend);
+        KcpOptions o = nettest::fastOptions(backend);
+        o.readBufferSize = 64 * 1024;
+        KcpServer server;
+        server.setOptions(nettest::serverOptions(o));
+        QVERIFY(server.listen(QHostAddress::LocalHost));
+        KcpSocket client;
+        client.setOptions(o);
+        client.connectToHost(QHostAddress::LocalHost, server.serverPort());
+        const QByteArray data = nettest::Pattern(5).next(2 << 20);
+        qint64 sent = 0;
+        auto pushMore = [&]
+        {
+            while (sent < data.size())
+            {
+                const qint64 n = client.write(data.constData() + sent, data.size() - sent);
+                if (n <= 0)
+                    return;
+                sent += n;
+            }
+        };
+        connect(&client, &KcpSocket::bytesWritten, this, pushMore);
+        pushMore();
+        QVERIFY(QTest::qWaitFor([&] { return server.hasPendingConnections(); }, 5000));
+        KcpSocket* peer = server.nextPendingConnection();
+
+        QByteArray received;
+        qsizetype largestChunk = 0;
+        int step = 0;
+        int emptyChunks = 0;
+        int shortPeeks = 0;
+        const bool done = QTest::qWaitFor(
+            [&]
+            {
+                while (peer->bytesAvailable() > 0)
+                {
+                    switch (step++ % 4)
+                    {
+                    case 0: {
+                        const QByteArray chunk = peer->readChunk(1 << 20);
+                        emptyChunks += chunk.isEmpty() ? 1 : 0;
+                        largestChunk = std::max(largestChunk, chunk.size());
+                        received += chunk;
+                        break;
+                    }
+                    case 1:
+                        received += peer->read(777);
+                        break;
+                    case 2: // QIODevice's own buffer holds the peeked bytes: they come first
+                        shortPeeks += peer->peek(5).size() ==
+                                              std::min<qint64>(5, peer->bytesAvailable())
+                                          ? 0
+                                          : 1;
+                        received += peer->readChunk(1 << 20);
+                        break;
+                    default: // smaller than the next piece: a plain copying read
+                        received += peer->readChunk(100);
+                        break;
+                    }
+                }
+                return received.size() >= data.size();
+            },
+            20000);
+        QVERIFY2(done, qPrintable(QStringLiteral("%1 of %2 bytes").arg(received.size()).arg(data.size())));
+        QVERIFY(received == data);
+        QCOMPARE(emptyChunks, 0);
+        QCOMPARE(shortPeeks, 0);
+        QCOMPARE(peer->bytesAvailable(), qint64(0));
+        QVERIFY2(largestChunk > 777, qPrintable(QString::number(largestChunk)));
+    }
+
     // Failures come back as errorOccurred() with a reason, never as a silent hang.
     void errorsAreReported_data() { nettest::addBackendRows(); }
     void errorsAreReported()

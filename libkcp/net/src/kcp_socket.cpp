@@ -512,6 +512,23 @@ bool KcpSocket::canReadLine() const
     return false;
 }
 
+QByteArray KcpSocket::readChunk(qint64 maxSize)
+{
+    // QIODevice's own buffer (filled by peek() or ungetChar()) comes first: read() drains it.
+    if (QIODevice::bytesAvailable() > 0 || d->readChunks.empty() || !isReadable() ||
+        maxSize < d->readChunks.front().size() - d->readOffset)
+        return read(maxSize);
+    QByteArray piece = std::move(d->readChunks.front());
+    d->readChunks.pop_front();
+    if (d->readOffset > 0)
+        piece.remove(0, d->readOffset); // Qt 6 moves the start of an unshared array: no copy
+    d->readOffset = 0;
+    d->readBuffered -= piece.size();
+    d->consumedSinceCredit += piece.size();
+    d->returnCredit(false);
+    return piece;
+}
+
 qint64 KcpSocket::readData(char* data, qint64 maxSize)
 {
     qint64 copied = 0;

@@ -132,7 +132,6 @@ Worker::Worker(WorkerPool* pool, int index)
     connect(m_timer, &QTimer::timeout, this, &Worker::onTimer);
     m_statsTimer->setTimerType(Qt::CoarseTimer);
     connect(m_statsTimer, &QTimer::timeout, this, &Worker::onStatsTick);
-    m_readScratch.resize(static_cast<std::size_t>(MaxReadChunk));
 }
 
 Worker::~Worker() = default;
@@ -658,13 +657,16 @@ void Worker::service(Session& s, qint64 now)
 
     while (s.credit > 0 && core.readable())
     {
-        const auto want = static_cast<std::size_t>(std::min(s.credit, MaxReadChunk));
-        const std::size_t got = core.read(std::span<std::uint8_t>(m_readScratch.data(), want));
+        // KCP's segments are copied once, straight into the piece handed to the socket.
+        const auto want = static_cast<std::size_t>(std::min<qint64>(
+            {s.credit, MaxReadChunk, static_cast<qint64>(core.readableBound())}));
+        QByteArray data(static_cast<qsizetype>(want), Qt::Uninitialized);
+        const std::size_t got =
+            core.read(std::span(reinterpret_cast<std::uint8_t*>(data.data()), want));
         if (got == 0)
             break;
+        data.truncate(static_cast<qsizetype>(got));
         s.credit -= static_cast<qint64>(got);
-        QByteArray data(reinterpret_cast<const char*>(m_readScratch.data()),
-                        static_cast<qsizetype>(got));
         bool notify = false;
         {
             QMutexLocker lock(&s.channel->mutex);

@@ -233,7 +233,6 @@ private:
     IoCounters m_retiredIo; // counters of sockets that were closed
     quint64 m_timerWakeups = 0;
     quint64 m_timerServices = 0;
-    std::vector<std::uint8_t> m_readScratch;
 };
 
 } // namespace kcp::net::detail

@@ -13,9 +13,10 @@ namespace kcp::tunnel
 namespace
 {
 
-// Bytes taken from the KCP socket (and fed to smux) per step: small enough that the smux budget
-// check between steps stays meaningful, large enough to keep syscalls and signals rare.
-constexpr qint64 ReadChunk = 64 * 1024;
+// Bytes taken from the KCP socket (and fed to smux) per step: a whole piece as the worker hands
+// it over (at most 256 KB), so readChunk() passes it on without a copy; small against smux's
+// receive budget (4 MB in kcptun), which is checked between steps.
+constexpr qint64 ReadChunk = 256 * 1024;
 
 } // namespace
 
@@ -25,7 +26,6 @@ SmuxConnection::SmuxConnection(net::KcpSocket* socket, SmuxRole role, const Smux
     , m_socket(socket)
     , m_session(role, config, 0)
     , m_compression(compression)
-    , m_readBuffer(ReadChunk)
 {
     m_clock.start();
     m_age.start();
@@ -148,10 +148,11 @@ void SmuxConnection::readSocket()
         }
         if (!m_session.acceptsInput() || m_socket->bytesAvailable() <= 0)
             return;
-        const qint64 n = m_socket->read(reinterpret_cast<char*>(m_readBuffer.data()), ReadChunk);
-        if (n <= 0)
+        const QByteArray chunk = m_socket->readChunk(ReadChunk);
+        if (chunk.isEmpty())
             return;
-        const std::span<const std::uint8_t> bytes(m_readBuffer.data(), std::size_t(n));
+        const std::span<const std::uint8_t> bytes(
+            reinterpret_cast<const std::uint8_t*>(chunk.constData()), std::size_t(chunk.size()));
         if (!m_compression)
         {
             m_session.feed(bytes);

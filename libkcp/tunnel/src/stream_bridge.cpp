@@ -135,14 +135,16 @@ void StreamBridge::streamToTcp()
         return;  // still dialling: connected() resumes
     SmuxSession& session = m_connection->session();
     bool read = false;
-    while (session.readable(m_streamId) > 0 && m_socket->bytesToWrite() < TcpWriteHighWater)
+    while (m_socket->bytesToWrite() < TcpWriteHighWater)
     {
-        const std::size_t n = session.read(
-            m_streamId, std::span(reinterpret_cast<std::uint8_t*>(m_buffer.data()),
-                                  m_buffer.size()));
-        if (n == 0)
+        const std::span<const std::uint8_t> data = session.peek(m_streamId);
+        if (data.empty())
             break;
-        m_socket->write(m_buffer.data(), qint64(n));
+        const qint64 n = m_socket->write(reinterpret_cast<const char*>(data.data()),
+                                         std::min<qint64>(qint64(data.size()), CopyChunk));
+        if (n <= 0)
+            break;  // the socket failed: errorOccurred finishes the bridge
+        session.consume(m_streamId, std::size_t(n));
         read = true;
     }
     if (read)

@@ -74,6 +74,7 @@ private slots:
     void v2UpdateCadence();
     void sessionBudgetStopsInput();
     void closeReturnsBudgetAndDropsLateData();
+    void partialFramesAreDeliveredAsTheyArrive();
     void finDeliversDataThenEof();
     void outputBufferBackpressure();
     void writersTakeTurnsWhenOutputFrees();
@@ -324,6 +325,97 @@ void TestSmuxSession::closeReturnsBudgetAndDropsLateData()
     QCOMPARE(server.stats().droppedBytes, std::uint64_t(4));
     pump(server, client);
     QVERIFY(hasEvent(client.takeEvents(), SmuxEvent::Type::Finished, id));
+}
+
+// A PSH payload reaches its stream piece by piece, before the frame is complete; a header or
+// UPD split anywhere is stitched together; the rest of a frame for a stream closed meanwhile is
+// dropped and counted; peek()/consume() read without copying, with read()'s accounting.
+void TestSmuxSession::partialFramesAreDeliveredAsTheyArrive()
+{
+    kcp::SmuxConfig config;
+    config.version = 2;
+    SmuxSession client(kcp::SmuxRole::Client, config, 0);
+    SmuxSession server(kcp::SmuxRole::Server, config, 0);
+    const auto id = *client.openStream();
+    pump(client, server);
+    QCOMPARE(server.acceptStream(), std::optional<std::uint32_t>(id));
+    server.takeEvents();
+
+    std::vector<std::uint8_t> payload(20000);
+    for (std::size_t i = 0; i < payload.size(); ++i)
+        payload[i] = std::uint8_t(i * 7 + i / 251);
+    QCOMPARE(client.write(id, payload), payload.size());
+    const std::vector<std::uint8_t> wire(client.output().begin(), client.output().end());
+    client.consumeOutput(wire.size());
+    QCOMPARE(wire.size(), payload.size() + kcp::SmuxHeaderSize);
+
+    // The header in three pieces, then 100 payload bytes: those are readable at once.
+    const std::span<const std::uint8_t> w(wire);
+    QVERIFY(server.feed(w.subspan(0, 3)));
+    QVERIFY(server.feed(w.subspan(3, 3)));
+    QCOMPARE(server.readable(id), std::size_t(0));
+    QVERIFY(server.feed(w.subspan(6, 102)));
+    QCOMPARE(server.readable(id), std::size_t(100));
+    QVERIFY(hasEvent(server.takeEvents(), SmuxEvent::Type::Readable, id));
+    QCOMPARE(server.stats().framesIn, std::uint64_t(2));  // SYN, and this PSH once
+    QCOMPARE(server.stats().receiveBudget, std::int64_t(config.maxReceiveBuffer - 100));
+
+    const auto peeked = server.peek(id);
+    QVERIFY(std::equal(peeked.begin(), peeked.end(), payload.begin(), payload.begin() + 100));
+    server.consume(id, 40);
+    QCOMPARE(server.readable(id), std::size_t(60));
+    QCOMPARE(server.stats().receiveBudget, std::int64_t(config.maxReceiveBuffer - 60));
+    // v2: the first read announces what was consumed, like read() does.
+    pump(server, client);
+    QCOMPARE(client.peerWindow(id), std::int64_t(config.maxStreamBuffer) - (20000 - 40));
+
+    // The rest in odd pieces.
+    std::size_t at = 108;
+    for (std::size_t piece = 1; at < wire.size(); piece = piece * 3 + 1)
+    {
+        const std::size_t n = std::min(piece, wire.size() - at);
+        QVERIFY(server.feed(w.subspan(at, n)));
+        at += n;
+    }
+    std::vector<std::uint8_t> rest(server.readable(id));
+    QCOMPARE(server.read(id, rest), payload.size() - 40);
+    QVERIFY(std::equal(rest.begin(), rest.end(), payload.begin() + 40));
+    QCOMPARE(server.stats().framesIn, std::uint64_t(2));
+    QCOMPARE(server.stats().bytesIn, std::uint64_t(payload.size()));
+
+    // A UPD split 5 | 11 with the header of the next PSH: applied once whole.
+    QCOMPARE(server.write(id, bytesOf("x")), std::size_t(1));
+    pump(server, client);
+    std::vector<std::uint8_t> two(client.readable(id));
+    client.read(id, two);  // first read: the client sends UPD(consumed 1, window)
+    QCOMPARE(client.write(id, payload), payload.size());
+    const std::vector<std::uint8_t> more(client.output().begin(), client.output().end());
+    client.consumeOutput(more.size());
+    QCOMPARE(more.size(), 16 + kcp::SmuxHeaderSize + payload.size());
+    QCOMPARE(more[1], std::uint8_t(kcp::SmuxCommand::Update));
+    const std::span<const std::uint8_t> m(more);
+    QVERIFY(server.feed(m.subspan(0, 5)));
+    QCOMPARE(server.peerWindow(id), std::int64_t(262144) - 1);  // before any UPD
+    QVERIFY(server.feed(m.subspan(5, 11 + 4)));
+    QCOMPARE(server.peerWindow(id), std::int64_t(config.maxStreamBuffer));
+
+    // The stream is closed halfway through the next frame: the rest is dropped and counted.
+    QVERIFY(server.feed(m.subspan(20, 1000)));
+    QCOMPARE(server.readable(id), std::size_t(1000 - 4));
+    server.closeStream(id);
+    QVERIFY(server.feed(m.subspan(1020)));
+    QCOMPARE(server.stats().droppedBytes, std::uint64_t(more.size() - 1020));
+    QCOMPARE(server.stats().receiveBudget, std::int64_t(config.maxReceiveBuffer));
+
+    // A bad frame after a partial one: the session fails, nothing after it is delivered.
+    const auto other = *client.openStream();
+    QCOMPARE(client.write(other, payload), payload.size());
+    std::vector<std::uint8_t> bad(client.output().begin(), client.output().end());
+    bad.push_back(9);  // version 9: not a frame
+    bad.insert(bad.end(), 20, 0);
+    QVERIFY(!server.feed(bad));
+    QVERIFY(server.isClosed());
+    QCOMPARE(server.error(), kcp::SmuxError::InvalidProtocol);
 }
 
 void TestSmuxSession::finDeliversDataThenEof()

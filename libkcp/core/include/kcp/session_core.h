@@ -76,6 +76,9 @@ public:
     std::size_t read(std::span<std::uint8_t> out);
     // Whether read() would return data.
     bool readable() const;
+    // At least what read() would return now (each queued segment counted as a full MSS): a
+    // size for a destination buffer that read() then fills without an intermediate copy.
+    std::size_t readableBound() const;
 
     // Runs the KCP update when due, then returns the next datagram to send (a view valid until
     // popTransmit() or any other call), or an empty span when the queue is empty.

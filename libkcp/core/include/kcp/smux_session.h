@@ -160,6 +160,11 @@ public:
     // streamState() FinReceived (and readable() 0) means EOF.
     std::size_t read(std::uint32_t streamId, std::span<std::uint8_t> out);
     std::size_t readable(std::uint32_t streamId) const;
+    // read() without the copy: the unread data of streamId, valid until the next non-const
+    // call, and then consume() of the bytes the caller took (re-arms Readable, returns budget,
+    // sends v2 UPDs as read() does).
+    std::span<const std::uint8_t> peek(std::uint32_t streamId) const;
+    void consume(std::uint32_t streamId, std::size_t n);
 
     // Frames up to data.size() bytes as PSH (split at maxFrameSize). Returns bytes taken.
     std::size_t write(std::uint32_t streamId, std::span<const std::uint8_t> data);
@@ -209,7 +214,11 @@ private:
         std::size_t unread() const { return buffer.size() - head; }
     };
 
+    // Parses and handles the frame at the start of bytes, of which the first `stitched` came
+    // from m_input; returns how many of the others it used.
+    std::size_t takeFrame(std::span<const std::uint8_t> bytes, std::size_t stitched);
     void handleFrame(const SmuxFrame& frame);
+    void receivePayload(std::uint32_t streamId, std::span<const std::uint8_t> payload);
     void queueFrame(SmuxCommand command, std::uint32_t streamId,
                     std::span<const std::uint8_t> payload = {});
     void fail(SmuxError error, std::string message);
@@ -229,7 +238,9 @@ private:
     std::deque<std::uint32_t> m_acceptQueue;
     std::vector<SmuxEvent> m_events;
 
-    std::vector<std::uint8_t> m_input;   // a frame split across feed() calls
+    std::vector<std::uint8_t> m_input;   // a header or UPD split across feed() calls
+    std::size_t m_payloadLeft = 0;       // of the PSH frame being received, for m_payloadStream
+    std::uint32_t m_payloadStream = 0;
     std::vector<std::uint8_t> m_output;  // [m_outputHead, size) not yet taken
     std::size_t m_outputHead = 0;
     std::int64_t m_budget;               // smux's token bucket

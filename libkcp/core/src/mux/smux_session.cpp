@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 namespace kcp
 {
@@ -17,6 +18,8 @@ constexpr std::uint32_t InitialPeerWindow = 262144;
 constexpr std::size_t AcceptBacklog = 1024;
 // UPD payload: consumed u32le | window u32le
 constexpr std::size_t UpdatePayloadSize = 8;
+// The largest frame feed() ever stitches together: a header and a UPD payload.
+constexpr std::size_t MaxStitchedFrame = SmuxHeaderSize + UpdatePayloadSize;
 // Compact a buffer's consumed front once it is this large and more than half the buffer.
 constexpr std::size_t CompactThreshold = 64 * 1024;
 
@@ -120,43 +123,70 @@ bool SmuxSession::feed(std::span<const std::uint8_t> bytes)
     if (isClosed())
         return false;
 
-    std::span<const std::uint8_t> rest = bytes;
-    if (!m_input.empty())
+    // PSH payloads go straight from bytes into their stream, even while the frame is still
+    // incomplete; only headers and UPD payloads (at most 16 bytes) are ever stitched together.
+    // Buffering whole frames would copy every byte once more: frames (32 KB) rarely line up
+    // with the transport's reads.
+    std::size_t pos = 0;
+    while (!isClosed() && pos < bytes.size())
     {
-        m_input.insert(m_input.end(), bytes.begin(), bytes.end());
-        rest = m_input;
-    }
-
-    std::size_t consumed = 0;
-    while (!isClosed())
-    {
-        const SmuxParseResult r = parseSmuxFrame(rest.subspan(consumed), m_version);
-        if (r.status == SmuxParseStatus::NeedMore)
-            break;
-        if (r.status != SmuxParseStatus::Frame)
+        if (m_payloadLeft > 0)
         {
-            const std::span<const std::uint8_t> h = rest.subspan(consumed);
-            std::string detail;
-            if (r.status == SmuxParseStatus::BadVersion)
-                detail = "frame version " + std::to_string(h[0]) + ", this session speaks " +
-                         std::to_string(m_version) + ": peers must use the same --smuxver";
-            else
-                detail = "bad frame (cmd " + std::to_string(h[1]) + ", length " +
-                         std::to_string(h[2] | h[3] << 8) + ")";
-            fail(SmuxError::InvalidProtocol, "smux: invalid protocol: " + detail);
-            return false;
+            const std::size_t n = std::min(m_payloadLeft, bytes.size() - pos);
+            receivePayload(m_payloadStream, bytes.subspan(pos, n));
+            m_payloadLeft -= n;
+            pos += n;
+            continue;
         }
-        handleFrame(r.frame);
-        consumed += r.consumed;
+        if (m_input.empty())
+            pos += takeFrame(bytes.subspan(pos), 0);
+        else
+        {
+            const std::size_t stitched = m_input.size();
+            const std::size_t add = std::min(MaxStitchedFrame - stitched, bytes.size() - pos);
+            m_input.insert(m_input.end(), bytes.begin() + std::ptrdiff_t(pos),
+                           bytes.begin() + std::ptrdiff_t(pos + add));
+            const std::vector<std::uint8_t> frame = std::exchange(m_input, {});
+            // What takeFrame() used beyond the bytes stitched before is what it used of bytes.
+            pos += takeFrame(frame, stitched);
+        }
     }
-    if (isClosed())
-        return false;
+    return !isClosed();
+}
 
-    if (!m_input.empty())
-        m_input.erase(m_input.begin(), m_input.begin() + std::ptrdiff_t(consumed));
+std::size_t SmuxSession::takeFrame(std::span<const std::uint8_t> bytes, std::size_t stitched)
+{
+    const SmuxParseResult r = parseSmuxFrame(bytes, m_version);
+    if (r.status == SmuxParseStatus::Frame)
+    {
+        handleFrame(r.frame);
+        return r.consumed - stitched;
+    }
+    if (r.status == SmuxParseStatus::NeedMore)
+    {
+        if (bytes.size() >= SmuxHeaderSize && bytes[1] == std::uint8_t(SmuxCommand::Psh))
+        {
+            // A valid PSH header (parseSmuxFrame checked it) with part of its payload.
+            const std::size_t length = std::size_t(bytes[2]) | std::size_t(bytes[3]) << 8;
+            const std::uint32_t id = getU32le(bytes.data() + 4);
+            const std::span<const std::uint8_t> part = bytes.subspan(SmuxHeaderSize);
+            handleFrame({m_version, SmuxCommand::Psh, id, part});
+            m_payloadStream = id;
+            m_payloadLeft = length - part.size();
+        }
+        else
+            m_input.assign(bytes.begin(), bytes.end());
+        return bytes.size() - stitched;
+    }
+    std::string detail;
+    if (r.status == SmuxParseStatus::BadVersion)
+        detail = "frame version " + std::to_string(bytes[0]) + ", this session speaks " +
+                 std::to_string(m_version) + ": peers must use the same --smuxver";
     else
-        m_input.assign(rest.begin() + std::ptrdiff_t(consumed), rest.end());
-    return true;
+        detail = "bad frame (cmd " + std::to_string(bytes[1]) + ", length " +
+                 std::to_string(bytes[2] | bytes[3] << 8) + ")";
+    fail(SmuxError::InvalidProtocol, "smux: invalid protocol: " + detail);
+    return bytes.size() - stitched;
 }
 
 bool SmuxSession::acceptsInput() const
@@ -244,15 +274,33 @@ std::optional<std::uint32_t> SmuxSession::acceptStream()
 
 std::size_t SmuxSession::read(std::uint32_t streamId, std::span<std::uint8_t> out)
 {
+    const std::span<const std::uint8_t> data = peek(streamId);
+    const std::size_t n = std::min(out.size(), data.size());
+    if (n > 0)
+        std::memcpy(out.data(), data.data(), n);
+    consume(streamId, n);
+    return n;
+}
+
+std::span<const std::uint8_t> SmuxSession::peek(std::uint32_t streamId) const
+{
     const auto it = m_streams.find(streamId);
     if (it == m_streams.end())
-        return 0;
+        return {};
+    const Stream& s = it->second;
+    return std::span(s.buffer).subspan(s.head);
+}
+
+void SmuxSession::consume(std::uint32_t streamId, std::size_t n)
+{
+    const auto it = m_streams.find(streamId);
+    if (it == m_streams.end())
+        return;
     Stream& s = it->second;
     s.readArmed = true;
-    const std::size_t n = std::min(out.size(), s.unread());
+    n = std::min(n, s.unread());
     if (n == 0)
-        return 0;
-    std::memcpy(out.data(), s.buffer.data() + s.head, n);
+        return;
     s.head += n;
     compact(s.buffer, s.head);
     if (s.buffer.empty() && s.buffer.capacity() > std::size_t(m_config.maxStreamBuffer))
@@ -273,7 +321,6 @@ std::size_t SmuxSession::read(std::uint32_t streamId, std::span<std::uint8_t> ou
             s.incr = 0;
         }
     }
-    return n;
 }
 
 std::size_t SmuxSession::readable(std::uint32_t streamId) const
@@ -417,23 +464,7 @@ void SmuxSession::handleFrame(const SmuxFrame& frame)
         break;
 
     case SmuxCommand::Psh:
-        if (it == m_streams.end() || it->second.reset)
-        {
-            m_stats.droppedBytes += frame.payload.size();
-            break;
-        }
-        if (!frame.payload.empty())
-        {
-            Stream& s = it->second;
-            s.buffer.insert(s.buffer.end(), frame.payload.begin(), frame.payload.end());
-            m_budget -= std::int64_t(frame.payload.size());
-            m_stats.bytesIn += frame.payload.size();
-            if (s.readArmed)
-            {
-                s.readArmed = false;
-                m_events.push_back({SmuxEvent::Type::Readable, id});
-            }
-        }
+        receivePayload(id, frame.payload);
         break;
 
     case SmuxCommand::Update:
@@ -456,6 +487,29 @@ void SmuxSession::handleFrame(const SmuxFrame& frame)
             }
         }
         break;
+    }
+}
+
+void SmuxSession::receivePayload(std::uint32_t streamId, std::span<const std::uint8_t> payload)
+{
+    if (payload.empty())
+        return;
+    m_dataReady = true;
+    // Looked up per piece: the stream may have been closed or reset between two pieces.
+    const auto it = m_streams.find(streamId);
+    if (it == m_streams.end() || it->second.reset)
+    {
+        m_stats.droppedBytes += payload.size();
+        return;
+    }
+    Stream& s = it->second;
+    s.buffer.insert(s.buffer.end(), payload.begin(), payload.end());
+    m_budget -= std::int64_t(payload.size());
+    m_stats.bytesIn += payload.size();
+    if (s.readArmed)
+    {
+        s.readArmed = false;
+        m_events.push_back({SmuxEvent::Type::Readable, streamId});
     }
 }
 
@@ -484,6 +538,7 @@ void SmuxSession::fail(SmuxError error, std::string message)
     m_outputHead = 0;
     m_input.clear();
     m_input.shrink_to_fit();
+    m_payloadLeft = 0;
     m_events.push_back({SmuxEvent::Type::SessionClosed, 0});
 }
 

@@ -253,6 +253,12 @@ bool SessionCore::readable() const
     return m_readOffset < m_readLength || m_kcp.peekSize() > 0;
 }
 
+std::size_t SessionCore::readableBound() const
+{
+    return (m_readLength - m_readOffset) +
+           static_cast<std::size_t>(m_kcp.rcvQueueSize()) * static_cast<std::size_t>(m_kcp.mss());
+}
+
 std::size_t SessionCore::read(std::span<std::uint8_t> out)
 {
     std::size_t copied = 0;

@@ -85,6 +85,10 @@ public:
     qint64 bytesAvailable() const override;
     qint64 bytesToWrite() const override;
     bool canReadLine() const override;
+    // read(maxSize) without the copy: returns the oldest received piece itself (an implicitly
+    // shared QByteArray of up to one worker read, 256 KB) when it fits in maxSize. Same bytes,
+    // same order, same accounting as read(); for relays that pass data on as they get it.
+    QByteArray readChunk(qint64 maxSize);
     // Like QAbstractSocket::close(): disconnectFromHost() and closes the device.
     void close() override;
 

@@ -99,7 +99,6 @@ private:
     std::size_t m_decodedHead = 0;
     std::vector<std::uint8_t> m_wire;     // compressed bytes the socket has not taken yet
     std::size_t m_wireHead = 0;
-    std::vector<std::uint8_t> m_readBuffer;
     std::map<std::uint32_t, QPointer<StreamBridge>> m_bridges;
     QTimer m_tickTimer;
     Millis m_armedDeadline = 0;
