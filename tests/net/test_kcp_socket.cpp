@@ -16,6 +16,48 @@ using namespace kcp::net;
 using nettest::EchoClient;
 using nettest::EchoServer;
 
+namespace
+{
+
+// A client writing data to a fresh server as fast as KCP's window (and so the peer's reading)
+// allows; the test decides when the accepted peer reads.
+struct Upload
+{
+    KcpServer server;
+    KcpSocket client;
+    QByteArray data;
+    qint64 sent = 0;
+
+    // The server's socket for the client, or nullptr if it did not arrive within 5 s.
+    KcpSocket* start(const KcpOptions& o, QByteArray bytes)
+    {
+        data = std::move(bytes);
+        server.setOptions(nettest::serverOptions(o));
+        if (!server.listen(QHostAddress::LocalHost))
+            return nullptr;
+        client.setOptions(o);
+        client.connectToHost(QHostAddress::LocalHost, server.serverPort());
+        QObject::connect(&client, &KcpSocket::bytesWritten, &client, [this] { pushMore(); });
+        pushMore();
+        if (!QTest::qWaitFor([this] { return server.hasPendingConnections(); }, 5000))
+            return nullptr;
+        return server.nextPendingConnection();
+    }
+
+    void pushMore()
+    {
+        while (sent < data.size())
+        {
+            const qint64 n = client.write(data.constData() + sent, data.size() - sent);
+            if (n <= 0)
+                return;
+            sent += n;
+        }
+    }
+};
+
+} // namespace
+
 class TestKcpSocket : public QObject
 {
     Q_OBJECT
@@ -175,31 +217,13 @@ private slots:
         KcpOptions o = nettest::fastOptions(backend);
         o.readBufferSize = 64 * 1024;
         o.session.rcvWnd = 64;
-        KcpServer server;
-        server.setOptions(nettest::serverOptions(o));
-        QVERIFY(server.listen(QHostAddress::LocalHost));
-        KcpSocket client;
-        client.setOptions(o);
-        client.connectToHost(QHostAddress::LocalHost, server.serverPort());
-        const QByteArray data = nettest::Pattern(11).next(3 << 20);
-        qint64 sent = 0;
-        auto pushMore = [&]
-        {
-            while (sent < data.size())
-            {
-                const qint64 n = client.write(data.constData() + sent, data.size() - sent);
-                if (n <= 0)
-                    return;
-                sent += n;
-            }
-        };
-        connect(&client, &KcpSocket::bytesWritten, this, pushMore);
-        pushMore();
-        QVERIFY(QTest::qWaitFor([&] { return server.hasPendingConnections(); }, 5000));
-        KcpSocket* peer = server.nextPendingConnection();
+        Upload upload;
+        KcpSocket* peer = upload.start(o, nettest::Pattern(11).next(3 << 20));
+        QVERIFY(peer);
+        const QByteArray& data = upload.data;
         // Not reading: the sender stalls well short of the total.
         QTest::qWait(500);
-        const qint64 stalledAt = sent;
+        const qint64 stalledAt = upload.sent;
         QVERIFY2(stalledAt < data.size(), qPrintable(QString::number(stalledAt)));
         QVERIFY(peer->bytesAvailable() <= o.readBufferSize);
         // Reading again: the rest arrives.
@@ -215,28 +239,10 @@ private slots:
         QFETCH(QString, backend);
         KcpOptions o = nettest::fastOptions(backend);
         o.readBufferSize = 64 * 1024;
-        KcpServer server;
-        server.setOptions(nettest::serverOptions(o));
-        QVERIFY(server.listen(QHostAddress::LocalHost));
-        KcpSocket client;
-        client.setOptions(o);
-        client.connectToHost(QHostAddress::LocalHost, server.serverPort());
-        const QByteArray data = nettest::Pattern(5).next(2 << 20);
-        qint64 sent = 0;
-        auto pushMore = [&]
-        {
-            while (sent < data.size())
-            {
-                const qint64 n = client.write(data.constData() + sent, data.size() - sent);
-                if (n <= 0)
-                    return;
-                sent += n;
-            }
-        };
-        connect(&client, &KcpSocket::bytesWritten, this, pushMore);
-        pushMore();
-        QVERIFY(QTest::qWaitFor([&] { return server.hasPendingConnections(); }, 5000));
-        KcpSocket* peer = server.nextPendingConnection();
+        Upload upload;
+        KcpSocket* peer = upload.start(o, nettest::Pattern(5).next(2 << 20));
+        QVERIFY(peer);
+        const QByteArray& data = upload.data;
 
         QByteArray received;
         qsizetype largestChunk = 0;
