@@ -416,6 +416,7 @@ void TestKcptunConfig::jsonExportRoundTrips()
         c.metrics = "127.0.0.1:9100";
         c.workers = 2;
         c.rxcoalesce = 0;
+        c.kcpgowindow = true;
         const QJsonObject json = toKcptunJson(c);
         // Every option of the role is written, under kcptun's key.
         for (const KcptunOption& o : kcptunOptions(role))
@@ -429,6 +430,7 @@ void TestKcptunConfig::jsonExportRoundTrips()
     QVERIFY(!plain.contains("metrics"));
     QVERIFY(!plain.contains("workers"));
     QVERIFY(!plain.contains("rxcoalesce"));
+    QVERIFY(!plain.contains("kcpgowindow"));
 }
 
 void TestKcptunConfig::helpListsEveryFlag()

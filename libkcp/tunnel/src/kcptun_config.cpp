@@ -186,6 +186,7 @@ SessionConfig KcptunConfig::sessionConfig(const SessionKey& derivedKey) const
     s.streamMode = true;
     s.writeDelay = false;
     s.thinRedundancy = parseThinRedundancy(thinredundancy).value_or(Kcp::ThinRedundancyAuto);
+    s.selectiveWindow = !kcpgowindow;
     return s;
 }
 

@@ -105,7 +105,12 @@ QJsonObject toKcptunJson(const KcptunConfig& config)
             object.insert(option.name, config.*(*field));
         }
         else if (const auto* field = std::get_if<bool KcptunConfig::*>(&option.field))
+        {
+            if (option.kcpdeskOnly &&
+                config.*(*field) == KcptunConfig::defaults(config.role).*(*field))
+                continue;
             object.insert(option.name, config.*(*field));
+        }
         else if (const auto* field = std::get_if<QString KcptunConfig::*>(&option.field))
         {
             if (option.kcpdeskOnly && (config.*(*field)).isEmpty())

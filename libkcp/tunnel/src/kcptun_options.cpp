@@ -69,6 +69,11 @@ std::vector<KcptunOption> tail(TunnelRole role)
                  "waking per datagram (less CPU behind a bottleneck, up to N ms more latency on "
                  "that stream); 0 = never (KcpDesk)",
                  "MS", false, true});
+    o.push_back({"kcpgowindow", {}, &C::kcpgowindow,
+                 "count sndwnd from the oldest unacked segment as kcp-go does, so one loss stalls "
+                 "the sender for a round trip; by default sndwnd bounds only the segments in "
+                 "flight (KcpDesk)",
+                 {}, false, true});
     o.push_back({"workers", {}, &C::workers,
                  "threads for KCP: 0 runs it on the main thread beside the TCP side (least CPU "
                  "per byte), N moves it to N worker threads (more throughput on fast lossy links "

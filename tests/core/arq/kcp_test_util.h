@@ -203,11 +203,14 @@ public:
         k.flush(now, false);
     }
 
-    // kcp-go's writability test (WaitSnd < min(snd_wnd, rmt_wnd)).
+    // kcp-go's writability test (WaitSnd < min(snd_wnd, rmt_wnd)); with `selectiveWindow`,
+    // SessionCore's (segments acked out of order do not count).
     bool writable(int from)
     {
         kcp::Kcp& k = m_sides[from]->kcp;
-        return k.waitSnd() < k.sndWnd() && k.waitSnd() < k.remoteWnd();
+        const int waiting =
+            selectiveWindow ? k.sndQueueSize() + k.unackedSegments() : k.waitSnd();
+        return waiting < k.sndWnd() && waiting < k.remoteWnd();
     }
 
     void step(kcp::Millis now)
@@ -258,6 +261,7 @@ public:
     std::function<bool(int from, const Bytes& datagram)> drop;
     std::function<void(int from, const Bytes& datagram, kcp::Millis now)> onTransmit;
     bool ackNoDelay = false;
+    bool selectiveWindow = false;
     int inputErrors = 0;
 
 private:

@@ -1,6 +1,6 @@
 // Windows as kcp-go's flush and Input handle them: the sending window min(snd_wnd, rmt_wnd)
 // (and cwnd with congestion control), zero-window probing (WASK/WINS), the spontaneous WINS when
-// the receive queue drains from full, and the ACK filter.
+// the receive queue drains from full, and the ACK filter. Then the selective window, ours.
 #include "kcp_test_util.h"
 
 #include <QtTest>
@@ -23,6 +23,9 @@ private slots:
     void winsWhenQueueDrainsFromFull();
     void ackFilterSkipsAcksCoveredByUna();
     void remoteWindowOnlyFromRegularPackets();
+    void selectiveWindowSendsPastALoss_data();
+    void selectiveWindowSendsPastALoss();
+    void selectiveWindowOverLossyLink();
 };
 
 namespace
@@ -383,5 +386,129 @@ void TestKcpWindow::remoteWindowOnlyFromRegularPackets()
     QCOMPARE(k.remoteWnd(), 100);
 }
 
+// Sn 0 is lost and the peer acks 1..7. kcp-go's window (snd_una + snd_wnd) is still full, so
+// only the fast retransmission goes out. The selective window counts the 7 acked segments out:
+// 7 new ones follow at once. The span snd_una..snd_nxt stays within the peer's advertised room.
+void TestKcpWindow::selectiveWindowSendsPastALoss_data()
+{
+    QTest::addColumn<bool>("selective");
+    QTest::newRow("kcp-go window") << false;
+    QTest::newRow("selective window") << true;
+}
+
+void TestKcpWindow::selectiveWindowSendsPastALoss()
+{
+    QFETCH(bool, selective);
+    CapturingKcp c(1);
+    c.kcp.setNoDelay({0, 10, 2, 1});
+    c.kcp.setWindowSize(8, 32);
+    c.kcp.setSelectiveWindow(selective);
+    queueSegments(c.kcp, 30);
+    c.kcp.flush(0, false);
+    QCOMPARE(pushSns(c.takeSegments()), (Sns{0, 1, 2, 3, 4, 5, 6, 7}));
+
+    Bytes acks;
+    for (std::uint32_t sn = 1; sn <= 7; ++sn)
+        appendSegment(acks, 1, Ack, sn, 0, 0, 32);
+    QCOMPARE(c.kcp.input(acks, true, false, 30), 0);
+    c.kcp.flush(30, false);
+    QCOMPARE(c.kcp.sndUna(), 0u);
+    QCOMPARE(c.kcp.unackedSegments(), selective ? 8 : 1);
+    if (!selective)
+    {
+        QCOMPARE(pushSns(c.takeSegments()), (Sns{0})); // the fast retransmission only
+        QCOMPARE(c.kcp.inflight(), 8u);
+        return;
+    }
+    QCOMPARE(pushSns(c.takeSegments()), (Sns{0, 8, 9, 10, 11, 12, 13, 14}));
+    QCOMPARE(c.kcp.inflight(), 15u);
+
+    // 8..14 acked too, but the peer has room for 12 past una 0: snd_nxt 15 is beyond, so nothing
+    // new even though only sn 0 is unacked.
+    acks.clear();
+    for (std::uint32_t sn = 8; sn <= 14; ++sn)
+        appendSegment(acks, 1, Ack, sn, 30, 0, 12);
+    QCOMPARE(c.kcp.input(acks, true, false, 60), 0);
+    c.kcp.flush(60, false);
+    QCOMPARE(c.kcp.unackedSegments(), 1);
+    for (const std::uint32_t sn : pushSns(c.takeSegments()))
+        QCOMPARE(sn, 0u);
+
+    // Sn 0 arrives (una 15), room 32: a full snd_wnd of new segments, 15..22.
+    QCOMPARE(c.kcp.input(segment(1, Ack, 0, 30, 15, 32), true, false, 90), 0);
+    c.kcp.flush(90, false);
+    QCOMPARE(pushSns(c.takeSegments()), (Sns{15, 16, 17, 18, 19, 20, 21, 22}));
+    QCOMPARE(c.kcp.unackedSegments(), 8);
+    QCOMPARE(c.kcp.sndQueueSize(), 7);
+}
+
+// A bulk transfer over 10 % loss, 2 x 15 ms, the reader keeping up. The selective window never
+// has more than snd_wnd segments unacked nor spans more than the receiver's window, delivers the
+// stream intact, and moves clearly more in the same time (1.47x here) than kcp-go's window,
+// whose every loss holds the sender for a round trip.
+void TestKcpWindow::selectiveWindowOverLossyLink()
+{
+    constexpr int sndWnd = 32;
+    constexpr int rcvWnd = 128;
+    std::uint64_t delivered[2] = {0, 0};
+    for (const bool selective : {false, true})
+    {
+        Link link(0x99, 15);
+        for (Kcp* k : {&link.a(), &link.b()})
+        {
+            k->setNoDelay({0, 20, 2, 1});
+            k->setStreamMode(true);
+            k->setSelectiveWindow(selective);
+        }
+        link.selectiveWindow = selective;
+        link.a().setWindowSize(sndWnd, 32);
+        link.b().setWindowSize(32, rcvWnd);
+        std::uint32_t rng = 5;
+        link.drop = [&](int, const Bytes&)
+        {
+            rng = rng * 1103515245u + 12345u;
+            return (rng >> 16) % 100 < 10;
+        };
+        std::vector<std::uint8_t> buf(1 << 16);
+        std::uint64_t received = 0;
+        std::uint64_t written = 0;
+        int maxUnacked = 0;
+        Kcp& a = link.a();
+        for (Millis t = 0; t < 20000; ++t)
+        {
+            link.step(t);
+            for (int n = link.b().recv(buf); n > 0; n = link.b().recv(buf))
+            {
+                for (int i = 0; i < n; ++i)
+                {
+                    const std::uint64_t o = received + std::uint64_t(i); // pattern()'s byte o
+                    if (buf[std::size_t(i)] != static_cast<std::uint8_t>(o * 7 + o / 1000))
+                        QFAIL("stream corrupted");
+                }
+                received += std::uint64_t(n);
+            }
+            while (link.writable(0))
+            {
+                link.write(0, pattern(4000, written), t);
+                written += 4000;
+                maxUnacked = std::max(maxUnacked, a.unackedSegments());
+                QVERIFY(a.inflight() <= std::uint32_t(rcvWnd));
+            }
+            link.transmit(t);
+            maxUnacked = std::max(maxUnacked, a.unackedSegments());
+            QVERIFY(a.inflight() <= std::uint32_t(rcvWnd));
+        }
+        if (selective)
+            QCOMPARE(maxUnacked, sndWnd); // reached, never exceeded
+        delivered[selective] = received;
+    }
+    qInfo("20 s at 10%% loss: kcp-go window %llu B, selective %llu B",
+          static_cast<unsigned long long>(delivered[0]),
+          static_cast<unsigned long long>(delivered[1]));
+    QVERIFY(delivered[0] > 500000);
+    QVERIFY2(delivered[1] > delivered[0] * 13 / 10, "the selective window should move 1.3x more");
+}
+
 QTEST_APPLESS_MAIN(TestKcpWindow)
 #include "test_kcp_window.moc"
+

@@ -66,6 +66,15 @@ public:
     // it is higher than what its own repairs show.
     void setThinLossHint(double loss);
 
+    // Selective window (not in kcp-go; libkcp/core/README.md "Selective window"): snd_wnd bounds
+    // the segments in flight (sent and not yet acked) instead of the span snd_una..snd_nxt, so
+    // one lost segment no longer freezes the window for a round trip while later ones are acked.
+    // The span stays within the peer's advertised window (and the cwnd when nc = 0), which is
+    // all a receiver accepts; the wire format is unchanged. Off by default, as in kcp-go.
+    void setSelectiveWindow(bool on);
+    // Segments in snd_buf not yet acked (with the selective window, what snd_wnd bounds).
+    int unackedSegments() const;
+
     // Queues application bytes (kcp-go Send). Returns 0, -1 for empty data, or -2 when the data
     // would need more than 255 segments (checked in stream mode too, after topping up the last
     // queued segment, exactly like kcp-go; sessions pass at most mss bytes per call).

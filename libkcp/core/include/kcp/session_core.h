@@ -39,6 +39,10 @@ struct SessionConfig
     // measured loss. Kcp::ThinRedundancyAuto (-1), 0 or 1 = off, 2..8 = always that many.
     // Not in kcptun; the peer only sees repeated segments, so any kcp-go peer copes.
     int thinRedundancy = Kcp::ThinRedundancyAuto;
+    // Selective window (kcp.h Kcp::setSelectiveWindow): sndWnd bounds the segments in flight, so
+    // a lost segment does not stall the sender for a round trip. Not in kcptun; the peer only
+    // sees segments inside the window it advertised. false = kcp-go's window exactly.
+    bool selectiveWindow = true;
 
     // Empty when usable, else a sentence naming the bad field.
     std::string validate() const;
@@ -68,7 +72,8 @@ public:
     void onDatagram(Millis now, std::span<std::uint8_t> datagram);
 
     // Queues application bytes. Accepts as many as the send window has room for (kcp-go accepts
-    // while WaitSnd < min(snd_wnd, rmt_wnd)) and returns that count, 0 when full.
+    // while WaitSnd < min(snd_wnd, rmt_wnd); with the selective window, segments acked out of
+    // order do not count) and returns that count, 0 when full.
     std::size_t write(Millis now, std::span<const std::uint8_t> data);
     // Bytes write() would accept now (0: wait until an ACK frees the window).
     std::size_t writable() const;

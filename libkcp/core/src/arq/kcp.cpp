@@ -346,6 +346,16 @@ int Kcp::interval() const
     return static_cast<int>(m_impl->m_interval);
 }
 
+void Kcp::setSelectiveWindow(bool on)
+{
+    m_impl->m_selectiveWindow = on;
+}
+
+int Kcp::unackedSegments() const
+{
+    return static_cast<int>(m_impl->m_sndBuf.size() - m_impl->m_sndBufAcked);
+}
+
 int Kcp::waitSnd() const
 {
     return static_cast<int>(m_impl->m_sndBuf.size() + m_impl->m_sndQueue.size());

@@ -259,16 +259,21 @@ std::uint32_t Kcp::Impl::flush(Millis now, bool ackOnly)
     m_probe = 0;
 
     // The sending window: the peer's window, our own, and with congestion control the cwnd.
-    std::uint32_t cwnd = std::min(m_sndWnd, m_rmtWnd);
+    // kcp-go counts all of them from snd_una. The selective window counts snd_wnd against the
+    // segments in flight instead, and only the peer's window and the cwnd from snd_una.
+    std::uint32_t cwnd = m_selectiveWindow ? m_rmtWnd : std::min(m_sndWnd, m_rmtWnd);
     if (m_nocwnd == 0)
         cwnd = std::min(m_cwnd, cwnd);
+    const std::size_t inFlightLimit =
+        m_selectiveWindow ? m_sndWnd + std::size_t{m_sndBufAcked} : ~std::size_t{0};
 
     if (m_sndBuf.empty())
         m_bulk = false;
 
     // Give queued segments their sn while they fit into snd_una + cwnd.
     std::size_t newSegsCount = 0;
-    while (newSegsCount < m_sndQueue.size() && timeDiff(m_sndNxt, m_sndUna + cwnd) < 0)
+    while (newSegsCount < m_sndQueue.size() && timeDiff(m_sndNxt, m_sndUna + cwnd) < 0 &&
+           m_sndBuf.size() < inFlightLimit)
     {
         Segment seg = m_sndQueue[newSegsCount];
         seg.sn = m_sndNxt++;

@@ -111,6 +111,8 @@ public:
     std::int32_t m_fastresend = 0; // fastresend
     std::int32_t m_nocwnd = 0;     // nocwnd
     bool m_stream = false;         // stream
+    bool m_selectiveWindow = false; // kcp.h setSelectiveWindow; not in kcp-go
+    std::uint32_t m_sndBufAcked = 0; // segments in snd_buf acked out of order
     // kcp-go's ts_flush/updated belong to the deprecated Update()/Check(), which sessions never
     // call; the caller's timer uses flush()'s return value instead (sess.go update()).
 

@@ -52,6 +52,8 @@ void Kcp::Impl::parseAck(std::uint32_t sn)
         return;
     const std::size_t index = sn - m_sndBuf.front().sn;
     Segment& seg = m_sndBuf[index];
+    if (!seg.acked)
+        ++m_sndBufAcked;
     seg.acked = true;
     releaseData(seg);
 }
@@ -77,6 +79,8 @@ int Kcp::Impl::parseUna(std::uint32_t una)
     std::size_t count = 0;
     while (count < m_sndBuf.size() && timeDiff(una, m_sndBuf[count].sn) > 0)
     {
+        if (m_sndBuf[count].acked)
+            --m_sndBufAcked;
         releaseData(m_sndBuf[count]);
         ++count;
     }

@@ -73,6 +73,7 @@ SessionCore::SessionCore(std::uint32_t conv, const SessionConfig& config, Random
     m_kcp.setWindowSize(config.sndWnd, config.rcvWnd);
     m_kcp.setStreamMode(config.streamMode);
     m_kcp.setThinRedundancy(config.thinRedundancy);
+    m_kcp.setSelectiveWindow(config.selectiveWindow);
     if (m_fecDecoder)
         m_kcp.setThinLossHint(m_pathLoss);
     m_transmit.reserve(64);
@@ -226,7 +227,9 @@ Millis SessionCore::nextDeadline() const
 std::size_t SessionCore::writable() const
 {
     const int window = std::min(m_kcp.sndWnd(), m_kcp.remoteWnd());
-    const int free = window - m_kcp.waitSnd();
+    const int waiting = m_config.selectiveWindow ? m_kcp.sndQueueSize() + m_kcp.unackedSegments()
+                                                 : m_kcp.waitSnd();
+    const int free = window - waiting;
     return free > 0 ? static_cast<std::size_t>(free) * static_cast<std::size_t>(m_kcp.mss()) : 0;
 }
 
@@ -241,8 +244,7 @@ std::size_t SessionCore::write(Millis now, std::span<const std::uint8_t> data)
     m_counters.BytesSent += accepted;
 
     // kcp-go WriteBuffers: flush at once unless write-delay batches small writes.
-    const int window = std::min(m_kcp.sndWnd(), m_kcp.remoteWnd());
-    if (!m_config.writeDelay || m_kcp.waitSnd() >= window)
+    if (!m_config.writeDelay || writable() == 0)
         m_kcp.flush(now, false);
     sealQueued();
     return accepted;

@@ -79,6 +79,9 @@ struct KcptunConfig
     // steady stream reads every N ms instead of waking per datagram; 0 = never.
     int rxcoalesce = 1;
     static constexpr int MaxRxCoalesceMs = 10;
+    // kcp-go's sending window (SessionConfig::selectiveWindow = false): sndwnd counted from the
+    // oldest unacked segment, so a lost one stalls the sender until it is repaired.
+    bool kcpgowindow = false;
 
     static KcptunConfig defaults(TunnelRole role);
 
