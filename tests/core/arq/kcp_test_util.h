@@ -204,13 +204,14 @@ public:
     }
 
     // kcp-go's writability test (WaitSnd < min(snd_wnd, rmt_wnd)); with `selectiveWindow`,
-    // SessionCore's (segments acked out of order do not count).
+    // SessionCore's (segments acked out of order do not count against snd_wnd).
     bool writable(int from)
     {
         kcp::Kcp& k = m_sides[from]->kcp;
-        const int waiting =
-            selectiveWindow ? k.sndQueueSize() + k.unackedSegments() : k.waitSnd();
-        return waiting < k.sndWnd() && waiting < k.remoteWnd();
+        if (selectiveWindow)
+            return k.sndQueueSize() + k.unackedSegments() < k.sndWnd() &&
+                   k.waitSnd() < k.remoteWnd();
+        return k.waitSnd() < k.sndWnd() && k.waitSnd() < k.remoteWnd();
     }
 
     void step(kcp::Millis now)

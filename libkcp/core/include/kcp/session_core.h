@@ -73,7 +73,7 @@ public:
 
     // Queues application bytes. Accepts as many as the send window has room for (kcp-go accepts
     // while WaitSnd < min(snd_wnd, rmt_wnd); with the selective window, segments acked out of
-    // order do not count) and returns that count, 0 when full.
+    // order do not count against snd_wnd) and returns that count, 0 when full.
     std::size_t write(Millis now, std::span<const std::uint8_t> data);
     // Bytes write() would accept now (0: wait until an ACK frees the window).
     std::size_t writable() const;
