@@ -38,6 +38,26 @@ void queueSegments(Kcp& k, int count)
         QCOMPARE(k.send(pattern(100)), 0);
 }
 
+// Stream mode, nodelay 0 / 20 ms / resend 2 / nc 1 at both ends; a sends with sndWnd, b receives
+// with rcvWnd; 10 % of the datagrams each way are dropped, the same ones every run.
+void makeLossy(Link& link, int sndWnd, int rcvWnd, bool selectiveWindow)
+{
+    for (Kcp* k : {&link.a(), &link.b()})
+    {
+        k->setNoDelay({0, 20, 2, 1});
+        k->setStreamMode(true);
+        k->setSelectiveWindow(selectiveWindow);
+    }
+    link.selectiveWindow = selectiveWindow;
+    link.a().setWindowSize(sndWnd, 32);
+    link.b().setWindowSize(32, rcvWnd);
+    link.drop = [rng = std::uint32_t{5}](int, const Bytes&) mutable
+    {
+        rng = rng * 1103515245u + 12345u;
+        return (rng >> 16) % 100 < 10;
+    };
+}
+
 } // namespace
 
 // nc = 1: segments enter the window only while snd_nxt < snd_una + min(snd_wnd, rmt_wnd).
@@ -87,19 +107,7 @@ void TestKcpWindow::inflightBoundedOverLossyLink()
     QFETCH(int, rcvWnd);
     const int bound = std::min(sndWnd, rcvWnd);
     Link link(0x99, 15);
-    for (Kcp* k : {&link.a(), &link.b()})
-    {
-        k->setNoDelay({0, 20, 2, 1});
-        k->setStreamMode(true);
-    }
-    link.a().setWindowSize(sndWnd, 32);
-    link.b().setWindowSize(32, rcvWnd);
-    std::uint32_t rng = 5;
-    link.drop = [&](int, const Bytes&)
-    {
-        rng = rng * 1103515245u + 12345u;
-        return (rng >> 16) % 100 < 10;
-    };
+    makeLossy(link, sndWnd, rcvWnd, false);
     std::vector<std::uint8_t> buf(1 << 16);
     std::uint64_t received = 0;
     std::uint64_t written = 0;
@@ -454,21 +462,7 @@ void TestKcpWindow::selectiveWindowOverLossyLink()
     for (const bool selective : {false, true})
     {
         Link link(0x99, 15);
-        for (Kcp* k : {&link.a(), &link.b()})
-        {
-            k->setNoDelay({0, 20, 2, 1});
-            k->setStreamMode(true);
-            k->setSelectiveWindow(selective);
-        }
-        link.selectiveWindow = selective;
-        link.a().setWindowSize(sndWnd, 32);
-        link.b().setWindowSize(32, rcvWnd);
-        std::uint32_t rng = 5;
-        link.drop = [&](int, const Bytes&)
-        {
-            rng = rng * 1103515245u + 12345u;
-            return (rng >> 16) % 100 < 10;
-        };
+        makeLossy(link, sndWnd, rcvWnd, selective);
         std::vector<std::uint8_t> buf(1 << 16);
         std::uint64_t received = 0;
         std::uint64_t written = 0;
