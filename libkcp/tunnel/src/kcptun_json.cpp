@@ -91,26 +91,30 @@ QString loadKcptunJsonFile(KcptunConfig& config, const QString& path)
     return error.isEmpty() ? QString() : path + QStringLiteral(": ") + error;
 }
 
+namespace
+{
+
+// KcpDesk's own settings only when set, so the file stays kcptun's when they are not.
+template <typename T>
+void insertUnlessOwnDefault(QJsonObject& object, const KcptunOption& option,
+                            const KcptunConfig& config, T KcptunConfig::*field)
+{
+    if (option.kcpdeskOnly && config.*field == KcptunConfig::defaults(config.role).*field)
+        return;
+    object.insert(option.name, config.*field);
+}
+
+} // namespace
+
 QJsonObject toKcptunJson(const KcptunConfig& config)
 {
     QJsonObject object;
     for (const KcptunOption& option : kcptunOptions(config.role))
     {
         if (const auto* field = std::get_if<int KcptunConfig::*>(&option.field))
-        {
-            // KcpDesk's own settings only when set, so the file stays kcptun's when they are not.
-            if (option.kcpdeskOnly &&
-                config.*(*field) == KcptunConfig::defaults(config.role).*(*field))
-                continue;
-            object.insert(option.name, config.*(*field));
-        }
+            insertUnlessOwnDefault(object, option, config, *field);
         else if (const auto* field = std::get_if<bool KcptunConfig::*>(&option.field))
-        {
-            if (option.kcpdeskOnly &&
-                config.*(*field) == KcptunConfig::defaults(config.role).*(*field))
-                continue;
-            object.insert(option.name, config.*(*field));
-        }
+            insertUnlessOwnDefault(object, option, config, *field);
         else if (const auto* field = std::get_if<QString KcptunConfig::*>(&option.field))
         {
             if (option.kcpdeskOnly && (config.*(*field)).isEmpty())

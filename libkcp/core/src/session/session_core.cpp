@@ -226,17 +226,14 @@ Millis SessionCore::nextDeadline() const
 
 std::size_t SessionCore::writable() const
 {
-    const int window = std::min(m_kcp.sndWnd(), m_kcp.remoteWnd());
-    int free = window - m_kcp.waitSnd();
-    if (m_config.selectiveWindow)
-    {
-        // Segments acked out of order leave room under snd_wnd, but only as far as the span
-        // (rmt_wnd from snd_una) lets them out: data queued beyond it would leave in one burst
-        // when una moves, which at a full bottleneck queue only multiplied the drops.
-        const int queued = m_kcp.sndQueueSize();
-        free = std::min(m_kcp.sndWnd() - (queued + m_kcp.unackedSegments()),
-                        m_kcp.remoteWnd() - m_kcp.waitSnd());
-    }
+    // kcp-go: WaitSnd against both windows. The selective window counts only unacked segments
+    // against snd_wnd, but keeps WaitSnd against rmt_wnd: data queued beyond what the span lets
+    // out would leave in one burst when una moves, which at a full bottleneck queue only
+    // multiplied the drops.
+    const int waitSnd = m_kcp.waitSnd();
+    const int againstSndWnd =
+        m_config.selectiveWindow ? m_kcp.sndQueueSize() + m_kcp.unackedSegments() : waitSnd;
+    const int free = std::min(m_kcp.sndWnd() - againstSndWnd, m_kcp.remoteWnd() - waitSnd);
     return free > 0 ? static_cast<std::size_t>(free) * static_cast<std::size_t>(m_kcp.mss()) : 0;
 }
 
