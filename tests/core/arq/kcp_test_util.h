@@ -203,16 +203,9 @@ public:
         k.flush(now, false);
     }
 
-    // kcp-go's writability test (WaitSnd < min(snd_wnd, rmt_wnd)); with `selectiveWindow`,
-    // SessionCore's (segments acked out of order do not count against snd_wnd).
-    bool writable(int from)
-    {
-        kcp::Kcp& k = m_sides[from]->kcp;
-        if (selectiveWindow)
-            return k.sndQueueSize() + k.unackedSegments() < k.sndWnd() &&
-                   k.waitSnd() < k.remoteWnd();
-        return k.waitSnd() < k.sndWnd() && k.waitSnd() < k.remoteWnd();
-    }
+    // Whether the sender may queue more: kcp-go's Write test, or the selective window's when
+    // that side has it on (Kcp::sendRoom, as SessionCore::writable).
+    bool writable(int from) { return m_sides[from]->kcp.sendRoom() > 0; }
 
     void step(kcp::Millis now)
     {
@@ -262,7 +255,6 @@ public:
     std::function<bool(int from, const Bytes& datagram)> drop;
     std::function<void(int from, const Bytes& datagram, kcp::Millis now)> onTransmit;
     bool ackNoDelay = false;
-    bool selectiveWindow = false;
     int inputErrors = 0;
 
 private:

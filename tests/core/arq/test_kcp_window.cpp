@@ -48,7 +48,6 @@ void makeLossy(Link& link, int sndWnd, int rcvWnd, bool selectiveWindow)
         k->setStreamMode(true);
         k->setSelectiveWindow(selectiveWindow);
     }
-    link.selectiveWindow = selectiveWindow;
     link.a().setWindowSize(sndWnd, 32);
     link.b().setWindowSize(32, rcvWnd);
     link.drop = [rng = std::uint32_t{5}](int, const Bytes&) mutable

@@ -74,6 +74,10 @@ public:
     void setSelectiveWindow(bool on);
     // Segments in snd_buf not yet acked (with the selective window, what snd_wnd bounds).
     int unackedSegments() const;
+    // Segments the application may still queue (kcp-go's Write test WaitSnd < min(snd_wnd,
+    // rmt_wnd), or with the selective window snd_queue + unacked < snd_wnd and WaitSnd < rmt_wnd).
+    // Zero or negative when full.
+    int sendRoom() const;
 
     // Queues application bytes (kcp-go Send). Returns 0, -1 for empty data, or -2 when the data
     // would need more than 255 segments (checked in stream mode too, after topping up the last

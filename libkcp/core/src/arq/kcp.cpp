@@ -356,6 +356,17 @@ int Kcp::unackedSegments() const
     return static_cast<int>(m_impl->m_sndBuf.size() - m_impl->m_sndBufAcked);
 }
 
+int Kcp::sendRoom() const
+{
+    // The selective window keeps WaitSnd against rmt_wnd: data queued beyond what the span lets
+    // out would leave in one burst when una moves, which at a full bottleneck queue only
+    // multiplied the drops.
+    const int waiting = waitSnd();
+    const int againstSndWnd =
+        m_impl->m_selectiveWindow ? sndQueueSize() + unackedSegments() : waiting;
+    return std::min(sndWnd() - againstSndWnd, remoteWnd() - waiting);
+}
+
 int Kcp::waitSnd() const
 {
     return static_cast<int>(m_impl->m_sndBuf.size() + m_impl->m_sndQueue.size());

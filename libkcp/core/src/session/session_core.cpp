@@ -226,14 +226,7 @@ Millis SessionCore::nextDeadline() const
 
 std::size_t SessionCore::writable() const
 {
-    // kcp-go: WaitSnd against both windows. The selective window counts only unacked segments
-    // against snd_wnd, but keeps WaitSnd against rmt_wnd: data queued beyond what the span lets
-    // out would leave in one burst when una moves, which at a full bottleneck queue only
-    // multiplied the drops.
-    const int waitSnd = m_kcp.waitSnd();
-    const int againstSndWnd =
-        m_config.selectiveWindow ? m_kcp.sndQueueSize() + m_kcp.unackedSegments() : waitSnd;
-    const int free = std::min(m_kcp.sndWnd() - againstSndWnd, m_kcp.remoteWnd() - waitSnd);
+    const int free = m_kcp.sendRoom();
     return free > 0 ? static_cast<std::size_t>(free) * static_cast<std::size_t>(m_kcp.mss()) : 0;
 }
 
