@@ -13,10 +13,14 @@
 #include <QLocalSocket>
 #include <QTemporaryDir>
 #include <QSignalSpy>
+#include <QEventLoop>
+#include <QTimer>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QUdpSocket>
 #include <QtTest>
+
+#include <sys/ioctl.h>
 
 using namespace kcp::tunnel;
 
@@ -24,6 +28,23 @@ namespace
 {
 
 using tunneltest::resolve;
+
+// Runs the event loop until done() or the timeout. QTest::qWait and QTRY_* sleep 10 ms between
+// passes, which would make the test's own sockets the bottleneck of a bulk transfer.
+template <class Done> bool runEventLoopUntil(Done done, int timeoutMs)
+{
+    QEventLoop loop;
+    QTimer poll;
+    QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
+        if (done())
+            loop.quit();
+    });
+    poll.start(1);
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    if (!done())
+        loop.exec();
+    return done();
+}
 
 } // namespace
 
@@ -33,6 +54,7 @@ class TestTunnelLoopback : public QObject
 
 private slots:
     void echoThroughOurOwnPair();
+    void stallingTargetGetsEveryByte();
     void refusesBadConfigAndBusyPort();
     void unixSocketTarget_data();
     void unixSocketTarget();
@@ -95,6 +117,77 @@ void TestTunnelLoopback::echoThroughOurOwnPair()
     client.stop();
     QCOMPARE(client.state(), Tunnel::State::Stopped);
     QTRY_COMPARE_WITH_TIMEOUT(a.state(), QAbstractSocket::UnconnectedState, 5000);
+    server.stop();
+}
+
+void TestTunnelLoopback::stallingTargetGetsEveryByte()
+{
+    // The target stops reading, then reads in small bursts with pauses: the server's writes to it
+    // go to the kernel until it refuses, then wait in Qt's buffer, then in smux and the KCP
+    // window, and go straight to the kernel again once it drains, many times over. Every byte
+    // must arrive once and in order.
+    QTcpServer target;
+    QVERIFY(target.listen(QHostAddress::LocalHost, 0));
+    QTcpSocket* sink = nullptr;
+    connect(&target, &QTcpServer::newConnection, this, [&] {
+        sink = target.nextPendingConnection();
+        sink->setReadBufferSize(64 * 1024);  // so that the kernel's buffers fill, not Qt's
+    });
+    QUdpSocket probe;
+    probe.bind(QHostAddress::LocalHost, 0);
+    const QString udp = QStringLiteral("127.0.0.1:%1").arg(probe.localPort());
+    probe.close();
+    const QStringList common{"--key", "stall", "--crypt", "none", "--nocomp", "--quiet"};
+    Tunnel server;
+    QVERIFY2(server.start(resolve(TunnelRole::Server,
+                                  QStringList{"-l", udp, "-t",
+                                              QStringLiteral("127.0.0.1:%1")
+                                                  .arg(target.serverPort())} +
+                                      common)),
+             qPrintable(server.errorString()));
+    Tunnel client;
+    QVERIFY2(client.start(resolve(TunnelRole::Client,
+                                  QStringList{"-l", "127.0.0.1:0", "-r", udp} + common)),
+             qPrintable(client.errorString()));
+
+    // More than every buffer on the way holds together (the tunnel's own, the KCP windows and
+    // TCP's at both ends, whatever the kernel's autotuning makes of them).
+    QByteArray data(24 << 20, Qt::Uninitialized);
+    for (int i = 0; i < data.size(); ++i)
+        data[i] = char(i * 7 + (i >> 13));
+    QTcpSocket source;
+    source.connectToHost(QHostAddress::LocalHost, client.port());
+    QVERIFY(source.waitForConnected(3000));
+    source.write(data);
+    QTRY_VERIFY_WITH_TIMEOUT(sink != nullptr, 5000);
+
+    // Stalled: the data backs up into the kernel's buffers for the sink, and all the way back to
+    // the source, so the server's writes to the sink were refused.
+    runEventLoopUntil([] { return false; }, 1000);
+    int waitingInKernel = 0;
+    QCOMPARE(::ioctl(int(sink->socketDescriptor()), FIONREAD, &waitingInKernel), 0);
+    QVERIFY2(waitingInKernel >= 64 * 1024, qPrintable(QString::number(waitingInKernel)));
+    QVERIFY2(source.bytesToWrite() > 0, "the source was never held back");
+
+    // Then it reads for 10 ms, stops for 10 ms, and so on.
+    QByteArray got;
+    bool reading = false;
+    const auto take = [&] {
+        if (reading)
+            got += sink->readAll();
+    };
+    connect(sink, &QTcpSocket::readyRead, this, take);
+    QTimer drain;
+    connect(&drain, &QTimer::timeout, this, [&] {
+        reading = !reading;
+        take();
+    });
+    drain.start(10);
+    QVERIFY(runEventLoopUntil([&] { return got.size() >= data.size(); }, 30000));
+    drain.stop();
+    QCOMPARE(got.size(), data.size());
+    QVERIFY(got == data);
+    client.stop();
     server.stop();
 }
 

@@ -51,6 +51,7 @@ signals:
 private:
     void tcpToStream();
     void streamToTcp();
+    qint64 writeTcp(const char* data, qint64 size);
     void maybeFinish();
     void finish(bool abortTcp, const QString& why);
 
