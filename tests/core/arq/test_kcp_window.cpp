@@ -26,6 +26,8 @@ private slots:
     void selectiveWindowSendsPastALoss_data();
     void selectiveWindowSendsPastALoss();
     void selectiveWindowOverLossyLink();
+    void heldWindowReopensByAQuarter_data();
+    void heldWindowReopensByAQuarter();
 };
 
 namespace
@@ -447,6 +449,78 @@ void TestKcpWindow::selectiveWindowSendsPastALoss()
     QCOMPARE(pushSns(c.takeSegments()), (Sns{15, 16, 17, 18, 19, 20, 21, 22}));
     QCOMPARE(c.kcp.unackedSegments(), 8);
     QCOMPARE(c.kcp.sndQueueSize(), 7);
+}
+
+// Window hysteresis: a selective-window sender whose window (64, above a thin flight's 32) was
+// filled sends nothing new for the first ACKs, only once a quarter of it (16) is free, then all
+// of it at once. Not held: kcp-go's window, a flight no bigger than a thin one, or a span bound
+// by the peer's window with a hole in it (behind a bottleneck, holding the small steps una makes
+// as holes are repaired idled the link).
+void TestKcpWindow::heldWindowReopensByAQuarter_data()
+{
+    QTest::addColumn<bool>("selective");
+    QTest::addColumn<int>("sndWnd");
+    QTest::addColumn<int>("peerWnd");
+    QTest::addColumn<bool>("hole");
+    QTest::addColumn<bool>("held");
+    QTest::newRow("snd_wnd binds") << true << 64 << 1024 << false << true;
+    QTest::newRow("snd_wnd binds, a hole") << true << 64 << 1024 << true << true;
+    QTest::newRow("peer window binds") << true << 64 << 64 << false << true;
+    QTest::newRow("peer window binds, a hole") << true << 64 << 64 << true << false;
+    QTest::newRow("kcp-go window") << false << 64 << 1024 << false << false;
+    QTest::newRow("thin-sized window") << true << 32 << 1024 << false << false;
+}
+
+void TestKcpWindow::heldWindowReopensByAQuarter()
+{
+    QFETCH(bool, selective);
+    QFETCH(int, sndWnd);
+    QFETCH(int, peerWnd);
+    QFETCH(bool, hole);
+    QFETCH(bool, held);
+    CapturingKcp c(1);
+    c.kcp.setNoDelay({0, 10, 2, 1});
+    c.kcp.setWindowSize(sndWnd, 32);
+    c.kcp.setSelectiveWindow(selective);
+    // The peer's window first, from a window answer (una 0).
+    QCOMPARE(c.kcp.input(segment(1, Wins, 0, 0, 0, std::uint16_t(peerWnd)), true, false, 0), 0);
+    queueSegments(c.kcp, 400);
+    c.kcp.flush(0, false);
+    QCOMPARE(int(pushSns(c.takeSegments()).size()), sndWnd);
+
+    // ACKs of sn from..to-1 (una to), and of sn to+1 when there is to be a hole at sn to.
+    const auto ack = [&](std::uint32_t from, std::uint32_t to, bool withHole, kcp::Millis now) -> Sns
+    {
+        Bytes acks;
+        for (std::uint32_t sn = from; sn < to; ++sn)
+            appendSegment(acks, 1, Ack, sn, 0, to, std::uint16_t(peerWnd));
+        if (withHole)
+            appendSegment(acks, 1, Ack, to + 1, 0, to, std::uint16_t(peerWnd));
+        if (c.kcp.input(acks, true, false, now) != 0)
+            return {0xFFFFFFFFu};  // refused: no sn can match
+        c.kcp.flush(now, false);
+        Sns fresh;  // new segments only: a hole may also be retransmitted
+        for (const std::uint32_t sn : pushSns(c.takeSegments()))
+            if (sn >= std::uint32_t(sndWnd))
+                fresh.push_back(sn);
+        return fresh;
+    };
+    const std::uint32_t first = std::uint32_t(sndWnd);
+    const Sns afterFour = ack(0, 4, hole, 20);
+    if (!held)
+    {
+        QCOMPARE(afterFour, (Sns{first, first + 1, first + 2, first + 3}));
+        return;
+    }
+    QVERIFY(afterFour.empty());
+    if (hole)
+        return;  // held by snd_wnd, hole or not
+    QVERIFY(ack(4, 15, false, 21).empty());  // 15 free: still held
+    const Sns reopened = ack(15, 16, false, 22);
+    QCOMPARE(int(reopened.size()), 16);
+    QCOMPARE(reopened.front(), first);
+    QCOMPARE(reopened.back(), first + 15);
+    QCOMPARE(c.kcp.unackedSegments(), sndWnd);
 }
 
 // A bulk transfer over 10 % loss, 2 x 15 ms, the reader keeping up. The selective window never

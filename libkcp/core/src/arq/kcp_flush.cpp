@@ -270,10 +270,30 @@ std::uint32_t Kcp::Impl::flush(Millis now, bool ackOnly)
     if (m_sndBuf.empty())
         m_bulk = false;
 
+    // Window hysteresis (selective window only): once new data has filled the window of a flight
+    // bigger than a thin one, the next new data waits until a quarter of the window (at most 32
+    // segments) is free again, instead of leaving in the few segments each ACK frees. Through a
+    // 16 KiB send backlog a window leaves in pieces of about 12 segments, and the ACK clock keeps
+    // it in those pieces round after round: each costs a wake-up and an ACK datagram at both ends.
+    // Where the span (snd_una + rmt_wnd) binds, only while no hole is known: behind a bottleneck
+    // una moves in small steps as holes are repaired, and holding those steps idled the link.
+    // Retransmissions and ACKs are never held.
+    const std::int32_t spanRoomSigned = timeDiff(m_sndUna + cwnd, m_sndNxt);
+    const std::size_t spanRoom = spanRoomSigned > 0 ? std::size_t(spanRoomSigned) : 0;
+    const std::size_t flightRoom =
+        m_sndBuf.size() < inFlightLimit ? inFlightLimit - m_sndBuf.size() : 0;
+    const bool spanBinds = spanRoom <= flightRoom;
+    const std::size_t room = std::min(spanRoom, flightRoom);
+    const std::size_t reopenAt =
+        std::min(std::min<std::size_t>(cwnd, m_sndWnd) / WindowReopenDivisor, WindowReopenSegments);
+    if (m_windowHeld &&
+        (m_sndBuf.empty() || room >= reopenAt || (spanBinds && m_sndBufAcked > 0)))
+        m_windowHeld = false;
+
     // Give queued segments their sn while they fit into snd_una + cwnd.
     std::size_t newSegsCount = 0;
-    while (newSegsCount < m_sndQueue.size() && timeDiff(m_sndNxt, m_sndUna + cwnd) < 0 &&
-           m_sndBuf.size() < inFlightLimit)
+    while (!m_windowHeld && newSegsCount < m_sndQueue.size() &&
+           timeDiff(m_sndNxt, m_sndUna + cwnd) < 0 && m_sndBuf.size() < inFlightLimit)
     {
         Segment seg = m_sndQueue[newSegsCount];
         seg.sn = m_sndNxt++;
@@ -281,6 +301,9 @@ std::uint32_t Kcp::Impl::flush(Millis now, bool ackOnly)
         ++newSegsCount;
     }
     m_sndQueue.popFront(newSegsCount);
+    if (m_selectiveWindow && newSegsCount > 0 && newSegsCount == room &&
+        m_sndBuf.size() > ThinMaxSegments && (!spanBinds || m_sndBufAcked == 0))
+        m_windowHeld = true;
 
     // Fast-retransmit threshold; 0 or below disables it.
     const std::uint32_t resent =

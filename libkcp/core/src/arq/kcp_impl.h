@@ -131,6 +131,7 @@ public:
 
     // Thin-flow redundancy (kcp.h setThinRedundancy). Not part of kcp-go.
     detail::ThinRedundancy m_thin;
+    bool m_windowHeld = false; // kcp_flush.cpp "Window hysteresis"; not in kcp-go
     bool m_bulk = false; // latched by a flush that was not thin, until snd_buf empties
 
 private:
@@ -180,6 +181,10 @@ private:
     // Thin: at most this many segments in snd_buf and this many mss of unacked bytes.
     static constexpr std::size_t ThinMaxSegments = 32;
     static constexpr std::size_t ThinMaxMss = 3;
+    // A held window takes new data again once 1/4 of it is open, or this many segments
+    // (kcp_flush.cpp): a bigger burst would overrun the queue of a bottleneck.
+    static constexpr std::size_t WindowReopenDivisor = 4;
+    static constexpr std::size_t WindowReopenSegments = 32;
     std::size_t m_pushStart = NoPush;  // first PUSH byte in m_buffer
     std::uint32_t m_pushSegs = 0;      // PUSH segments in m_buffer
     int m_copies = 1;                  // datagrams per PUSH-carrying datagram in this flush
