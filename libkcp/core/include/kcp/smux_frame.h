@@ -11,6 +11,8 @@ namespace kcp
 // smux frame (xtaci/smux, wire-compat.md 4.1), all little-endian:
 //     0 ver u8 (1 or 2) | 1 cmd u8 | 2 length u16 | 4 sid u32 | 8 payload[length]
 constexpr std::size_t SmuxHeaderSize = 8;
+// A v2 UPD frame's payload: consumed u32le | window u32le.
+constexpr std::size_t SmuxUpdatePayloadSize = 8;
 
 enum class SmuxCommand : std::uint8_t
 {

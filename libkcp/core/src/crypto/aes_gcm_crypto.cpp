@@ -16,8 +16,8 @@ namespace
 //     offset 0        12                     12+n
 //            nonce12 | AES-128-GCM(body, n) | tag16
 // Random 12-byte nonce, no crc field, no associated data. Not understood by Debian's kcptun.
-constexpr std::size_t kNonceSize = 12;
-constexpr std::size_t kTagSize = 16;
+constexpr std::size_t kGcmNonceSize = 12;
+constexpr std::size_t kGcmTagSize = 16;
 
 // Botan's modes are keyed once here; per datagram only the nonce changes. Botan 2 processes the
 // bulk in place but insists on a secure_vector for the final (partial) block and the tag: that
@@ -33,34 +33,34 @@ public:
         m_decryption->set_key(key.data(), key.size());
         m_granularity =
             std::max(m_encryption->update_granularity(), m_decryption->update_granularity());
-        m_final.reserve(m_granularity + kTagSize);
+        m_final.reserve(m_granularity + kGcmTagSize);
     }
 
-    std::size_t headerSize() const override { return kNonceSize; }
-    std::size_t trailerSize() const override { return kTagSize; }
+    std::size_t headerSize() const override { return kGcmNonceSize; }
+    std::size_t trailerSize() const override { return kGcmTagSize; }
 
     std::size_t seal(std::uint8_t* datagram, std::size_t bodyLength, RandomSource& random) override
     {
-        random.fill({datagram, kNonceSize});
-        std::uint8_t* body = datagram + kNonceSize;
+        random.fill({datagram, kGcmNonceSize});
+        std::uint8_t* body = datagram + kGcmNonceSize;
         clearUpperVectorState();
-        m_encryption->start(datagram, kNonceSize);
+        m_encryption->start(datagram, kGcmNonceSize);
         const std::size_t bulk = bodyLength - bodyLength % m_granularity;
         m_encryption->process(body, bulk);
         m_final.assign(body + bulk, body + bodyLength);
         m_encryption->finish(m_final); // appends the tag
         std::memcpy(body + bulk, m_final.data(), m_final.size());
-        return kNonceSize + bodyLength + kTagSize;
+        return kGcmNonceSize + bodyLength + kGcmTagSize;
     }
 
     std::optional<std::span<std::uint8_t>> open(std::uint8_t* datagram, std::size_t length) override
     {
-        if (length < kNonceSize + kTagSize)
+        if (length < kGcmNonceSize + kGcmTagSize)
             return std::nullopt;
-        const std::size_t bodyLength = length - kNonceSize - kTagSize;
-        std::uint8_t* body = datagram + kNonceSize;
+        const std::size_t bodyLength = length - kGcmNonceSize - kGcmTagSize;
+        std::uint8_t* body = datagram + kGcmNonceSize;
         clearUpperVectorState();
-        m_decryption->start(datagram, kNonceSize);
+        m_decryption->start(datagram, kGcmNonceSize);
         const std::size_t bulk = bodyLength - bodyLength % m_granularity;
         m_decryption->process(body, bulk);
         m_final.assign(body + bulk, datagram + length); // rest of the ciphertext + tag

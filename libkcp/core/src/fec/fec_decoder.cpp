@@ -21,21 +21,21 @@ namespace
 // kcp-go rxFECMulti: the decoder keeps at most 3 * (ds + ps) shards.
 constexpr int RxFecMulti = 3;
 
-// One kept shard: its bytes from offset 6 of the packet live in a pool buffer.
-struct Entry
-{
-    std::uint64_t slot; // unwrapped seqid
-    Millis arrival;     // for the 60 s expiry
-    std::uint16_t buffer;
-    std::uint16_t length;   // size field for data (2 + KCP bytes), packet length - 6 for parity
-    std::uint16_t position; // slot % n
-    bool data;
-};
-
 } // namespace
 
 struct FecDecoder::Impl
 {
+    // One kept shard: its bytes from offset 6 of the packet live in a pool buffer.
+    struct Entry
+    {
+        std::uint64_t slot; // unwrapped seqid
+        Millis arrival;     // for the 60 s expiry
+        std::uint16_t buffer;
+        std::uint16_t length;   // data: size field (2 + KCP bytes); parity: packet length - 6
+        std::uint16_t position; // slot % n
+        bool data;
+    };
+
     Impl(int ds, int ps, std::size_t maxPacketSize, GfEngine engine);
 
     // The per-packet path is declared inline so that it is inlined into input(): the library is

@@ -3,13 +3,6 @@
 namespace kcp
 {
 
-namespace
-{
-
-constexpr std::size_t UpdatePayloadSize = 8;  // consumed u32le | window u32le
-
-} // namespace
-
 SmuxParseResult parseSmuxFrame(std::span<const std::uint8_t> bytes, std::uint8_t version)
 {
     SmuxParseResult result;
@@ -37,7 +30,7 @@ SmuxParseResult parseSmuxFrame(std::span<const std::uint8_t> bytes, std::uint8_t
         lengthOk = true;
         break;
     case SmuxCommand::Update:
-        lengthOk = version >= 2 && length == UpdatePayloadSize;
+        lengthOk = version >= 2 && length == SmuxUpdatePayloadSize;
         break;
     }
     if (command > static_cast<std::uint8_t>(SmuxCommand::Update) || !lengthOk)

@@ -16,10 +16,8 @@ constexpr std::uint32_t InitialPeerWindow = 262144;
 // smux's defaultAcceptBacklog: with this many streams unaccepted its receive loop blocks; we stop
 // asking for input instead.
 constexpr std::size_t AcceptBacklog = 1024;
-// UPD payload: consumed u32le | window u32le
-constexpr std::size_t UpdatePayloadSize = 8;
 // The largest frame feed() ever stitches together: a header and a UPD payload.
-constexpr std::size_t MaxStitchedFrame = SmuxHeaderSize + UpdatePayloadSize;
+constexpr std::size_t MaxStitchedFrame = SmuxHeaderSize + SmuxUpdatePayloadSize;
 // Compact a buffer's consumed front once it is this large and more than half the buffer.
 constexpr std::size_t CompactThreshold = 64 * 1024;
 
@@ -314,7 +312,7 @@ void SmuxSession::consume(std::uint32_t streamId, std::size_t n)
         s.incr += std::uint32_t(n);
         if (s.incr >= std::uint32_t(m_config.maxStreamBuffer / 2) || s.numRead == std::uint32_t(n))
         {
-            std::uint8_t payload[UpdatePayloadSize];
+            std::uint8_t payload[SmuxUpdatePayloadSize];
             putU32le(payload, s.numRead);
             putU32le(payload + 4, std::uint32_t(m_config.maxStreamBuffer));
             queueFrame(SmuxCommand::Update, streamId, payload);
