@@ -13,6 +13,7 @@
 // both cores busy instead of one pipeline waiting on the other.
 
 #include "kcp/net/worker_pool.h"
+#include "event_loop.h"
 #include "free_ports.h"
 #include "tcp_echo_server.h"
 #include "kcp/packet_crypto.h"
@@ -59,6 +60,7 @@ qint64 transferBytes()
 using EchoServer = tunneltest::TcpEchoServer;
 using tunneltest::freeTcpPort;
 using tunneltest::freeUdpPort;
+using tunneltest::runEventLoopFor;
 
 // A child process that is killed, not left behind, whatever the test does.
 struct Child
@@ -131,15 +133,6 @@ QByteArray sliceDigest(const QByteArray& data, qint64 offset, qint64 n)
         it = cache.insert({offset, n}, hash.result());
     }
     return *it;
-}
-
-// Runs the event loop for ms. QTest::qWait sleeps between its passes, during which no socket of
-// this thread (echo server, transfers) is served.
-void runEventLoopFor(int ms)
-{
-    QEventLoop loop;
-    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
-    loop.exec();
 }
 
 // `streams` TCP connections to port, each sending its n-byte slice of sharedData() and expecting

@@ -4,6 +4,7 @@
 // and busy ports with a reason.
 
 #include "kcp/tunnel/kcptun_command_line.h"
+#include "event_loop.h"
 #include "tcp_echo_server.h"
 #include "resolve_test_config.h"
 #include "kcp/tunnel/tunnel.h"
@@ -13,7 +14,6 @@
 #include <QLocalSocket>
 #include <QTemporaryDir>
 #include <QSignalSpy>
-#include <QEventLoop>
 #include <QTimer>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -28,23 +28,8 @@ namespace
 {
 
 using tunneltest::resolve;
-
-// Runs the event loop until done() or the timeout. QTest::qWait and QTRY_* sleep 10 ms between
-// passes, which would make the test's own sockets the bottleneck of a bulk transfer.
-template <class Done> bool runEventLoopUntil(Done done, int timeoutMs)
-{
-    QEventLoop loop;
-    QTimer poll;
-    QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
-        if (done())
-            loop.quit();
-    });
-    poll.start(1);
-    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
-    if (!done())
-        loop.exec();
-    return done();
-}
+using tunneltest::runEventLoopFor;
+using tunneltest::runEventLoopUntil;
 
 } // namespace
 
@@ -163,7 +148,7 @@ void TestTunnelLoopback::stallingTargetGetsEveryByte()
 
     // Stalled: the data backs up into the kernel's buffers for the sink, and all the way back to
     // the source, so the server's writes to the sink were refused.
-    runEventLoopUntil([] { return false; }, 1000);
+    runEventLoopFor(1000);
     int waitingInKernel = 0;
     QCOMPARE(::ioctl(int(sink->socketDescriptor()), FIONREAD, &waitingInKernel), 0);
     QVERIFY2(waitingInKernel >= 64 * 1024, qPrintable(QString::number(waitingInKernel)));
