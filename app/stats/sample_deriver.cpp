@@ -41,6 +41,7 @@ StatsSample SampleDeriver::next(const LinkReading& reading)
     s.srttMs = reading.srttMs;
     s.rttVarMs = reading.rttVarMs;
     s.rtoMs = reading.rtoMs;
+    s.segmentsOutPerS = rate(c.OutSegs, p.OutSegs);
     s.retransPerS = rate(c.RetransSegs, p.RetransSegs);
     s.rtoRetransPerS = rate(c.LostSegs, p.LostSegs);
     s.fastRetransPerS = rate(c.FastRetransSegs, p.FastRetransSegs);
@@ -50,6 +51,8 @@ StatsSample SampleDeriver::next(const LinkReading& reading)
     const quint64 seen = lost + grown(c.PathReceived, p.PathReceived);
     s.hasLinkLoss = seen > 0;
     s.linkLossPercent = seen > 0 ? 100.0 * double(lost) / double(seen) : 0.0;
+    s.linkSlotsPerS = double(seen) / seconds;
+    s.dataShardsLostPerS = rate(c.PathLostData, p.PathLostData);
     if (reading.hasEmulator)
     {
         const quint64 offered = grown(reading.emulatorOffered, m_previous.emulatorOffered);

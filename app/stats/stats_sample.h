@@ -18,7 +18,8 @@ struct StatsSample
     double rttVarMs = 0;
     double rtoMs = 0;
 
-    double retransPerS = 0; // all retransmitted segments = rto + fast + early
+    double segmentsOutPerS = 0; // every KCP segment we sent, retransmissions and ACKs included
+    double retransPerS = 0;     // all retransmitted segments = rto + fast + early
     double rtoRetransPerS = 0;
     double fastRetransPerS = 0;
     double earlyRetransPerS = 0;
@@ -27,6 +28,10 @@ struct StatsSample
     // sequence numbers, so with FEC off (or no traffic) it is not measured: hasLinkLoss false.
     bool hasLinkLoss = false;
     double linkLossPercent = 0;
+    // FEC datagrams the peer sent (arrived + lost): the loss's sample size; and of the lost
+    // ones, the data shards (which FEC may rebuild).
+    double linkSlotsPerS = 0;
+    double dataShardsLostPerS = 0;
     // What the lab's emulator really dropped, to compare with the measurement (lab only).
     bool hasEmulatedLoss = false;
     double emulatedLossPercent = 0;
