@@ -1,6 +1,7 @@
 #include "ui/main_window.h"
 
 #include "stats/csv_exporter.h"
+#include "ui/advice_panel.h"
 #include "ui/chart_panel.h"
 #include "ui/lab_panel.h"
 #include "ui/profile_editor_dialog.h"
@@ -89,6 +90,7 @@ MainWindow::MainWindow(const QString& profilesPath, QWidget* parent)
                 m_labPanel->showSample(s, m_labCompare.isRunning() && !compare.isEmpty()
                                               ? &compare.latest()
                                               : nullptr);
+                updateLabAdvice();
             });
     connect(&m_labCompare, &app::LabSession::sampleAdded, this,
             [this](const app::StatsSample&) { m_labCharts->refresh(); });
@@ -210,6 +212,9 @@ QWidget* MainWindow::buildTunnelsTab()
     rightLayout->addWidget(m_detailTitle);
     rightLayout->addWidget(m_detailState);
     rightLayout->addWidget(m_tunnelCharts, 1);
+    m_tunnelAdvice = new AdvicePanel(false);
+    m_tunnelAdvice->setObjectName(QStringLiteral("tunnelAdvice"));
+    rightLayout->addWidget(m_tunnelAdvice);
 
     splitter->addWidget(left);
     splitter->addWidget(right);
@@ -225,7 +230,15 @@ QWidget* MainWindow::buildLabTab()
     scroll->setWidgetResizable(true);
     m_labPanel = new LabPanel;
     m_labPanel->setObjectName(QStringLiteral("labPanel"));
-    scroll->setWidget(m_labPanel);
+    m_labAdvice = new AdvicePanel(true);
+    m_labAdvice->setObjectName(QStringLiteral("labAdvice"));
+    auto* column = new QWidget;
+    auto* columnLayout = new QVBoxLayout(column);
+    columnLayout->setContentsMargins(0, 0, 0, 0);
+    columnLayout->addWidget(m_labPanel);
+    columnLayout->addWidget(m_labAdvice);
+    columnLayout->addStretch(1);
+    scroll->setWidget(column);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     scroll->setMinimumWidth(m_labPanel->minimumSizeHint().width() + 24);
     m_labCharts = new ChartPanel;
@@ -238,20 +251,57 @@ QWidget* MainWindow::buildLabTab()
 
     connect(m_labPanel, &LabPanel::startStopClicked, this, &MainWindow::toggleLab);
     connect(m_labPanel, &LabPanel::compareToggled, this, &MainWindow::setLabComparison);
-    connect(m_labPanel, &LabPanel::settingsChanged, this,
-            [this](const app::LabSettings& s)
+    connect(m_labPanel, &LabPanel::settingsChanged, this, &MainWindow::applyLabSettings);
+    connect(m_labAdvice, &AdvicePanel::applyRequested, this,
+            [this](const app::Advice& advice)
             {
-                if (const QStringList problems = s.problems(); !problems.isEmpty())
-                {
-                    reportError(tr("Lab: %1").arg(problems.join(QLatin1Char(' '))));
-                    return;
-                }
-                clearError();
-                m_lab.setSettings(s);
-                if (m_labCompare.isRunning())
-                    m_labCompare.setSettings(s.withoutFec());
+                app::LabSettings s = m_labPanel->settings();
+                if (advice.datashard >= 0)
+                    s.session.datashard = advice.datashard;
+                if (advice.parityshard >= 0)
+                    s.session.parityshard = advice.parityshard;
+                if (advice.sndwnd > 0)
+                    s.session.sndwnd = advice.sndwnd;
+                if (advice.rcvwnd > 0)
+                    s.session.rcvwnd = advice.rcvwnd;
+                m_labPanel->setSettings(s); // the controls show what now runs
+                applyLabSettings(s);
             });
     return splitter;
+}
+
+void MainWindow::applyLabSettings(const app::LabSettings& s)
+{
+    if (const QStringList problems = s.problems(); !problems.isEmpty())
+    {
+        reportError(tr("Lab: %1").arg(problems.join(QLatin1Char(' '))));
+        return;
+    }
+    clearError();
+    const bool newSessions = !m_lab.settings().sameSession(s);
+    m_lab.setSettings(s);
+    if (m_labCompare.isRunning())
+        m_labCompare.setSettings(s.withoutFec());
+    if (newSessions)
+    {
+        // What the old settings measured says nothing about the new ones.
+        m_labAdviceSince = m_lab.series().totalAppended();
+        updateLabAdvice();
+    }
+}
+
+void MainWindow::updateLabAdvice()
+{
+    if (!m_lab.isRunning())
+    {
+        m_labAdvice->clear();
+        return;
+    }
+    const kcp::tunnel::KcptunConfig& config = m_lab.settings().session;
+    const app::LinkSummary link =
+        app::LinkAdvisor::summarize(m_lab.series(), m_labAdviceSince, 60, config.sndwnd);
+    const QList<app::Advice> advice = app::LinkAdvisor(m_advisorLimits).advise(link, config);
+    m_labAdvice->showAdvice(advice, advice.isEmpty() && link.seconds < m_advisorLimits.minSeconds);
 }
 
 QString MainWindow::selectedProfileId() const
@@ -280,6 +330,7 @@ void MainWindow::updateSelection()
         m_detailState->setText(tr("Add a profile (or import a kcptun JSON config) to run a "
                                   "tunnel, or try the Lab tab: a KCP link with no server."));
         m_tunnelCharts->setSource(nullptr, QString());
+        m_tunnelAdvice->clear();
         m_startStop->setText(tr("Start"));
         return;
     }
@@ -319,6 +370,17 @@ void MainWindow::updateSelection()
     m_detailState->setText(summary.toHtmlEscaped() + QStringLiteral("<br>") + stateLine);
     const app::StatsSeries* series = m_tunnels.series(id);
     m_tunnelCharts->setSource(series, profile->name);
+    if (running && series && !series->isEmpty())
+    {
+        const kcp::tunnel::KcptunConfig config = profile->effectiveConfig();
+        const app::LinkSummary link = app::LinkAdvisor::summarize(
+            *series, series->totalAppended() - series->size(), 60, config.sndwnd);
+        const QList<app::Advice> advice = app::LinkAdvisor(m_advisorLimits).advise(link, config);
+        m_tunnelAdvice->showAdvice(advice,
+                                   advice.isEmpty() && link.seconds < m_advisorLimits.minSeconds);
+    }
+    else
+        m_tunnelAdvice->clear();
 }
 
 void MainWindow::onTunnelState(const QString& id, TunnelManager::State state,
@@ -553,6 +615,7 @@ void MainWindow::toggleLab()
         m_lab.stop();
         m_labCompare.stop();
         m_labPanel->setRunning(false);
+        m_labAdvice->clear();
         statusBar()->showMessage(tr("Lab stopped."), 5000);
         return;
     }
@@ -563,6 +626,8 @@ void MainWindow::toggleLab()
         return;
     }
     clearError();
+    m_labAdviceSince = m_lab.series().totalAppended();
+    updateLabAdvice();
     m_labCharts->setSource(
         &m_lab.series(),
         settings.fecEnabled()

@@ -4,6 +4,8 @@
 #include "profile/profile_store.h"
 #include "tunnel/tunnel_manager.h"
 
+#include "advisor/link_advisor.h"
+
 #include <QMainWindow>
 
 #include <functional>
@@ -17,6 +19,7 @@ class QTabWidget;
 namespace ui
 {
 
+class AdvicePanel;
 class ChartPanel;
 class LabPanel;
 
@@ -51,6 +54,10 @@ public:
     ChartPanel* tunnelCharts() const { return m_tunnelCharts; }
     ChartPanel* labCharts() const { return m_labCharts; }
     LabPanel* labPanel() const { return m_labPanel; }
+    AdvicePanel* tunnelAdvice() const { return m_tunnelAdvice; }
+    AdvicePanel* labAdvice() const { return m_labAdvice; }
+    // How much the advisor needs before it suggests anything (tests shorten it).
+    void setAdvisorLimits(const app::LinkAdvisor::Limits& limits) { m_advisorLimits = limits; }
 
     // The Lab tab, started (as "kcpdesk --lab" does).
     void showLab(bool start);
@@ -77,6 +84,8 @@ private:
     void exportCsv();
     void toggleLab();
     void setLabComparison(bool on);
+    void applyLabSettings(const app::LabSettings& settings);
+    void updateLabAdvice();
 
     void openEditor(const app::Profile& profile, bool isNew);
     void saveProfiles();
@@ -103,6 +112,10 @@ private:
     ChartPanel* m_tunnelCharts = nullptr;
     ChartPanel* m_labCharts = nullptr;
     LabPanel* m_labPanel = nullptr;
+    AdvicePanel* m_tunnelAdvice = nullptr;
+    AdvicePanel* m_labAdvice = nullptr;
+    app::LinkAdvisor::Limits m_advisorLimits;
+    qint64 m_labAdviceSince = 0; // the lab's samples from here on were taken with its settings
     QLabel* m_errorBanner = nullptr;
     QLabel* m_runningLabel = nullptr;
 

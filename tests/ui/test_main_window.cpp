@@ -3,7 +3,9 @@
 // and watch its charts fill, and export the Lab's samples as CSV to a file.
 
 #include "stats/csv_exporter.h"
+#include "ui/advice_panel.h"
 #include "ui/chart_panel.h"
+#include "ui/lab_panel.h"
 #include "ui/main_window.h"
 #include "ui/profile_editor_dialog.h"
 
@@ -34,6 +36,7 @@ class TestMainWindow : public QObject
 private slots:
     void addProfileStartItAndSeeErrors();
     void labChartsAndCsvExport();
+    void labAdviceAppliesMoreParity();
 
 private:
     static void clickAction(MainWindow& window, const char* name);
@@ -209,6 +212,47 @@ void TestMainWindow::labChartsAndCsvExport()
     QCOMPARE(lines.size() - 2, mainRows + compareRows); // header + rows + empty after last CRLF
     QVERIFY(lines[1].contains(",Lab,"));
     QVERIFY(lines[mainRows + compareRows].contains("\"Lab, FEC off\""));
+}
+
+// The lab through 12 % loss with FEC 10/3: the advice panel asks for more parity with the
+// measured figures, and its Apply button runs the lab with it and shows it in the controls.
+void TestMainWindow::labAdviceAppliesMoreParity()
+{
+    QTemporaryDir dir;
+    MainWindow window(dir.filePath("profiles.json"));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.lab().setSampleInterval(250);
+    app::LinkAdvisor::Limits limits;
+    limits.minSeconds = 3;
+    limits.minLinkSlots = 1500;
+    window.setAdvisorLimits(limits);
+
+    auto* tabs = window.findChild<QTabWidget*>("tabs");
+    tabs->setCurrentIndex(1);
+    window.findChild<QDoubleSpinBox*>("loss")->setValue(12);
+    QTest::mouseClick(window.findChild<QPushButton*>("labStartStop"), Qt::LeftButton);
+    QVERIFY2(window.lab().isRunning(), qPrintable(window.errorBanner()));
+    QCOMPARE(window.lab().settings().session.parityshard, 3);
+
+    ui::AdvicePanel* advice = window.labAdvice();
+    QVERIFY(advice->text().contains("Measuring"));
+    QTRY_VERIFY_WITH_TIMEOUT(!advice->advice().isEmpty(), 15000);
+    const app::Advice first = advice->advice().first();
+    QCOMPARE(first.kind, app::Advice::Kind::MoreParity);
+    QVERIFY(first.parityshard > 3);
+    QVERIFY2(advice->text().contains(QStringLiteral("--parityshard %1").arg(first.parityshard)),
+             qPrintable(advice->text()));
+
+    auto* apply = advice->findChild<QPushButton*>("applyAdvice");
+    QVERIFY(apply->isEnabled());
+    QTest::mouseClick(apply, Qt::LeftButton);
+    QCOMPARE(window.lab().settings().session.parityshard, first.parityshard);
+    QCOMPARE(window.lab().settings().session.datashard, 10);
+    QCOMPARE(window.labPanel()->settings().session.parityshard, first.parityshard);
+    // Measured again from scratch under the new settings.
+    QVERIFY2(advice->text().contains("Measuring"), qPrintable(advice->text()));
+    QTest::mouseClick(window.findChild<QPushButton*>("labStartStop"), Qt::LeftButton);
 }
 
 QTEST_MAIN(TestMainWindow)
