@@ -128,6 +128,22 @@ LabPanel::LabPanel(QWidget* parent) : QWidget(parent)
     m_mode->setObjectName(QStringLiteral("mode"));
     m_mode->addItems({"normal", "fast", "fast2", "fast3"});
     session->addRow(tr("Mode:"), m_mode);
+    m_sndwnd = new QSpinBox;
+    m_sndwnd->setObjectName(QStringLiteral("sndwnd"));
+    m_rcvwnd = new QSpinBox;
+    m_rcvwnd->setObjectName(QStringLiteral("rcvwnd"));
+    for (QSpinBox* window : {m_sndwnd, m_rcvwnd})
+    {
+        window->setRange(1, 65535);
+        window->setKeyboardTracking(false); // one restart per value, not per digit typed
+    }
+    auto* windowRow = new QHBoxLayout;
+    windowRow->addWidget(new QLabel(tr("send")));
+    windowRow->addWidget(m_sndwnd);
+    windowRow->addWidget(new QLabel(tr("receive")));
+    windowRow->addWidget(m_rcvwnd);
+    windowRow->addWidget(new QLabel(tr("segments")));
+    session->addRow(tr("Windows:"), windowRow);
     m_compare = new QCheckBox(tr("Compare with FEC off"));
     m_compare->setToolTip(tr("Runs a second pair with FEC off through the same link settings"));
     m_compare->setObjectName(QStringLiteral("compare"));
@@ -160,7 +176,8 @@ LabPanel::LabPanel(QWidget* parent) : QWidget(parent)
             });
     for (QDoubleSpinBox* spin : {m_loss, m_burstStart, m_reorder, m_rate})
         connect(spin, &QDoubleSpinBox::valueChanged, this, &LabPanel::emitChanged);
-    for (QSpinBox* spin : {m_burstLength, m_delay, m_jitter, m_dataShards, m_parityShards})
+    for (QSpinBox* spin :
+         {m_burstLength, m_delay, m_jitter, m_dataShards, m_parityShards, m_sndwnd, m_rcvwnd})
         connect(spin, &QSpinBox::valueChanged, this, &LabPanel::emitChanged);
     for (QComboBox* combo : {m_crypt, m_mode})
         connect(combo, &QComboBox::currentTextChanged, this, &LabPanel::emitChanged);
@@ -185,6 +202,8 @@ app::LabSettings LabPanel::settings() const
     s.session.parityshard = m_fec->isChecked() ? m_parityShards->value() : 0;
     s.session.crypt = m_crypt->currentText();
     s.session.mode = m_mode->currentText();
+    s.session.sndwnd = m_sndwnd->value();
+    s.session.rcvwnd = m_rcvwnd->value();
     return s;
 }
 
@@ -209,6 +228,8 @@ void LabPanel::setSettings(const app::LabSettings& s)
     }
     m_crypt->setCurrentText(s.session.crypt);
     m_mode->setCurrentText(s.session.mode);
+    m_sndwnd->setValue(s.session.sndwnd);
+    m_rcvwnd->setValue(s.session.rcvwnd);
     m_dataShards->setEnabled(s.fecEnabled());
     m_parityShards->setEnabled(s.fecEnabled());
     m_updating = false;

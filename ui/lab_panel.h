@@ -17,9 +17,9 @@ namespace ui
 {
 
 // The lab's controls: the emulated link (loss, burst loss, delay, jitter, reordering, rate) and
-// the session (FEC on/off and its shards, crypt, mode), a Start/Stop button and the FEC-off
-// comparison switch. Every change is emitted at once as a whole LabSettings; the owner decides
-// what to do with it (LabSession applies it live).
+// the session (FEC on/off and its shards, crypt, mode, windows), a Start/Stop button and the
+// FEC-off comparison switch. Every change is emitted at once as a whole LabSettings; the owner
+// decides what to do with it (LabSession applies it live).
 class LabPanel : public QWidget
 {
     Q_OBJECT
@@ -57,6 +57,8 @@ private:
     QSpinBox* m_parityShards = nullptr;
     QComboBox* m_crypt = nullptr;
     QComboBox* m_mode = nullptr;
+    QSpinBox* m_sndwnd = nullptr;
+    QSpinBox* m_rcvwnd = nullptr;
     QCheckBox* m_compare = nullptr;
     QPushButton* m_startStop = nullptr;
     QLabel* m_figures = nullptr;

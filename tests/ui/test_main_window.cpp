@@ -37,6 +37,7 @@ private slots:
     void addProfileStartItAndSeeErrors();
     void labChartsAndCsvExport();
     void labAdviceAppliesMoreParity();
+    void labAdviceAppliesLargerWindow();
 
 private:
     static void clickAction(MainWindow& window, const char* name);
@@ -252,6 +253,35 @@ void TestMainWindow::labAdviceAppliesMoreParity()
     QCOMPARE(window.labPanel()->settings().session.parityshard, first.parityshard);
     // Measured again from scratch under the new settings.
     QVERIFY2(advice->text().contains("Measuring"), qPrintable(advice->text()));
+    QTest::mouseClick(window.findChild<QPushButton*>("labStartStop"), Qt::LeftButton);
+}
+
+// The Lab's defaults (5 % loss, 25 ms each way, FEC 10/3, sndwnd 128): FEC suits the loss, but
+// the send window is full all the time. The advice says so, and Apply doubles it.
+void TestMainWindow::labAdviceAppliesLargerWindow()
+{
+    QTemporaryDir dir;
+    MainWindow window(dir.filePath("profiles.json"));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.lab().setSampleInterval(250);
+    app::LinkAdvisor::Limits limits;
+    limits.minSeconds = 3;
+    window.setAdvisorLimits(limits);
+    window.findChild<QTabWidget*>("tabs")->setCurrentIndex(1);
+    auto* sndwnd = window.findChild<QSpinBox*>("sndwnd");
+    QCOMPARE(sndwnd->value(), 128);
+    QTest::mouseClick(window.findChild<QPushButton*>("labStartStop"), Qt::LeftButton);
+    QVERIFY2(window.lab().isRunning(), qPrintable(window.errorBanner()));
+
+    ui::AdvicePanel* advice = window.labAdvice();
+    QTRY_VERIFY_WITH_TIMEOUT(!advice->advice().isEmpty(), 15000);
+    QCOMPARE(advice->advice().first().kind, app::Advice::Kind::LargerWindow);
+    QVERIFY2(advice->text().contains("--sndwnd 256"), qPrintable(advice->text()));
+    QTest::mouseClick(advice->findChild<QPushButton*>("applyAdvice"), Qt::LeftButton);
+    QCOMPARE(window.lab().settings().session.sndwnd, 256);
+    QVERIFY(window.lab().settings().session.rcvwnd >= 256);
+    QCOMPARE(sndwnd->value(), 256);
     QTest::mouseClick(window.findChild<QPushButton*>("labStartStop"), Qt::LeftButton);
 }
 
