@@ -142,8 +142,7 @@ LabPanel::LabPanel(QWidget* parent) : QWidget(parent)
     windowRow->addWidget(m_sndwnd);
     windowRow->addWidget(new QLabel(tr("receive")));
     windowRow->addWidget(m_rcvwnd);
-    windowRow->addWidget(new QLabel(tr("segments")));
-    session->addRow(tr("Windows:"), windowRow);
+    session->addRow(tr("Windows (segments):"), windowRow);
     m_compare = new QCheckBox(tr("Compare with FEC off"));
     m_compare->setToolTip(tr("Runs a second pair with FEC off through the same link settings"));
     m_compare->setObjectName(QStringLiteral("compare"));

@@ -1,5 +1,6 @@
 #include "ui/main_window.h"
 
+#include "profile/kcptun_text_import.h"
 #include "stats/csv_exporter.h"
 #include "ui/advice_panel.h"
 #include "ui/chart_panel.h"
@@ -7,10 +8,12 @@
 #include "ui/profile_editor_dialog.h"
 
 #include <QAction>
+#include <QClipboard>
 #include <QCloseEvent>
 #include <QDateTime>
 #include <QDir>
 #include <QFileDialog>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QInputDialog>
 #include <QItemSelectionModel>
@@ -42,6 +45,8 @@ MainWindow::MainWindow(const QString& profilesPath, QWidget* parent)
     { return QFileDialog::getOpenFileName(this, caption, dir, filter); };
     m_chooseSave = [this](const QString& caption, const QString& dir, const QString& filter)
     { return QFileDialog::getSaveFileName(this, caption, dir, filter); };
+    m_askText = [this](const QString& title, const QString& label, const QString& text)
+    { return QInputDialog::getMultiLineText(this, title, label, text); };
 
     buildActions();
     auto* central = new QWidget(this);
@@ -129,6 +134,8 @@ void MainWindow::buildActions()
         make(tr("&Delete profile"), QStringLiteral("deleteProfile"), QKeySequence::Delete);
     m_importAction =
         make(tr("&Import kcptun config…"), QStringLiteral("importProfile"), QKeySequence::Open);
+    m_importTextAction = make(tr("Import kcptun &command line or link…"),
+                              QStringLiteral("importText"), QKeySequence(tr("Ctrl+Shift+V")));
     m_exportAction = make(tr("E&xport kcptun config…"), QStringLiteral("exportProfile"));
     m_startStopAction = make(tr("&Start"), QStringLiteral("startStop"));
     m_exportCsvAction = make(tr("Export &CSV…"), QStringLiteral("exportCsv"));
@@ -139,6 +146,7 @@ void MainWindow::buildActions()
     connect(m_duplicateAction, &QAction::triggered, this, &MainWindow::duplicateProfile);
     connect(m_deleteAction, &QAction::triggered, this, &MainWindow::deleteProfile);
     connect(m_importAction, &QAction::triggered, this, &MainWindow::importProfile);
+    connect(m_importTextAction, &QAction::triggered, this, &MainWindow::importText);
     connect(m_exportAction, &QAction::triggered, this, &MainWindow::exportProfile);
     connect(m_startStopAction, &QAction::triggered, this, &MainWindow::toggleSelectedTunnel);
     connect(m_exportCsvAction, &QAction::triggered, this, &MainWindow::exportCsv);
@@ -146,6 +154,7 @@ void MainWindow::buildActions()
 
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_importAction);
+    file->addAction(m_importTextAction);
     file->addAction(m_exportAction);
     file->addSeparator();
     file->addAction(m_exportCsvAction);
@@ -164,6 +173,7 @@ void MainWindow::buildActions()
         bar->addAction(a);
     bar->addSeparator();
     bar->addAction(m_importAction);
+    bar->addAction(m_importTextAction);
     bar->addAction(m_exportAction);
     bar->addSeparator();
     bar->addAction(m_exportCsvAction);
@@ -503,34 +513,82 @@ void MainWindow::importProfile()
     if (!profile && needsRole)
     {
         // The file does not say; ask rather than guess.
-        bool ok = false;
-        const QStringList roles{tr("Client"), tr("Server")};
-        const QString choice = QInputDialog::getItem(
-            this, tr("Import kcptun config"),
-            tr("%1 does not say whether it is a client or a server config:").arg(path), roles, 0,
-            false, &ok);
-        if (!ok)
+        const auto role =
+            askRole(tr("Import kcptun config"),
+                    tr("%1 does not say whether it is a client or a server config:").arg(path));
+        if (!role)
             return;
-        profile = app::importKcptunFile(path,
-                                        choice == roles[0] ? kcp::tunnel::TunnelRole::Client
-                                                           : kcp::tunnel::TunnelRole::Server,
-                                        &error);
+        profile = app::importKcptunFile(path, role, &error);
     }
     if (!profile)
     {
         reportError(error);
         return;
     }
-    profile->name = m_store.uniqueName(profile->name);
-    const int row = m_store.add(*profile);
+    addImportedProfile(*profile, path);
+}
+
+void MainWindow::importText()
+{
+    // What the user just copied, if it looks like kcptun, is most likely what they came with.
+    const QString clipboard = QGuiApplication::clipboard()->text().trimmed();
+    const bool looksLikeKcptun = clipboard.contains(QStringLiteral("kcptun")) ||
+                                 clipboard.startsWith(QStringLiteral("ss://")) ||
+                                 clipboard.contains(QStringLiteral("client_")) ||
+                                 clipboard.contains(QStringLiteral("server_"));
+    const QString title = tr("Import kcptun command line or link");
+    const QString text = m_askText(
+        title,
+        tr("Paste a kcptun-client or kcptun-server command line, shadowsocks plugin options "
+           "(key=…;crypt=…) or an ss:// link with the kcptun plugin:"),
+        looksLikeKcptun ? clipboard : QString());
+    if (text.trimmed().isEmpty())
+        return;
+    QString error;
+    bool needsRole = false;
+    auto profile = app::importKcptunText(text, std::nullopt, &error, &needsRole);
+    if (!profile && needsRole)
+    {
+        const auto role = askRole(title, tr("The text does not say whether it is for a client or "
+                                            "a server:"));
+        if (!role)
+            return;
+        profile = app::importKcptunText(text, role, &error);
+    }
+    if (!profile)
+    {
+        reportError(tr("Import: %1").arg(error));
+        return;
+    }
+    addImportedProfile(*profile, tr("the pasted text"));
+}
+
+std::optional<kcp::tunnel::TunnelRole> MainWindow::askRole(const QString& title,
+                                                           const QString& what)
+{
+    bool ok = false;
+    const QStringList roles{tr("Client"), tr("Server")};
+    const QString choice = QInputDialog::getItem(this, title, what, roles, 0, false, &ok);
+    if (!ok)
+        return std::nullopt;
+    return choice == roles[0] ? kcp::tunnel::TunnelRole::Client : kcp::tunnel::TunnelRole::Server;
+}
+
+void MainWindow::addImportedProfile(app::Profile profile, const QString& source)
+{
+    profile.name = m_store.uniqueName(profile.name);
+    const int row = m_store.add(profile);
     saveProfiles();
     m_profileList->setCurrentIndex(m_tunnels.index(row));
-    QString note = tr("Imported “%1” from %2.").arg(profile->name, path);
-    if (const QStringList problems = profile->problems(); !problems.isEmpty())
+    QString note = tr("Imported “%1” from %2.").arg(profile.name, source);
+    if (const QStringList problems = profile.problems(); !problems.isEmpty())
         reportError(note + QLatin1Char(' ') +
                     tr("Fix before starting: %1").arg(problems.join(QLatin1Char(' '))));
     else
+    {
+        clearError();
         statusBar()->showMessage(note, 8000);
+    }
 }
 
 void MainWindow::exportProfile()

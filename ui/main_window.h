@@ -9,6 +9,7 @@
 #include <QMainWindow>
 
 #include <functional>
+#include <optional>
 
 class QAction;
 class QLabel;
@@ -46,6 +47,9 @@ public:
     // File dialogs, replaceable (tests, scripted runs).
     void setOpenFileChooser(FileChooser chooser) { m_chooseOpen = std::move(chooser); }
     void setSaveFileChooser(FileChooser chooser) { m_chooseSave = std::move(chooser); }
+    // Asks for pasted text (title, label, initial text); an empty result cancels.
+    using TextAsker = std::function<QString(const QString&, const QString&, const QString&)>;
+    void setTextAsker(TextAsker asker) { m_askText = std::move(asker); }
 
     app::ProfileStore& profileStore() { return m_store; }
     app::TunnelManager& tunnels() { return m_tunnels; }
@@ -79,6 +83,9 @@ private:
     void duplicateProfile();
     void deleteProfile();
     void importProfile();
+    void importText();
+    std::optional<kcp::tunnel::TunnelRole> askRole(const QString& title, const QString& what);
+    void addImportedProfile(app::Profile profile, const QString& source);
     void exportProfile();
     void toggleSelectedTunnel();
     void exportCsv();
@@ -102,6 +109,7 @@ private:
     QString m_loadError;
     FileChooser m_chooseOpen;
     FileChooser m_chooseSave;
+    TextAsker m_askText;
 
     QTabWidget* m_tabs = nullptr;
     QWidget* m_labTab = nullptr;
@@ -124,6 +132,7 @@ private:
     QAction* m_duplicateAction = nullptr;
     QAction* m_deleteAction = nullptr;
     QAction* m_importAction = nullptr;
+    QAction* m_importTextAction = nullptr;
     QAction* m_exportAction = nullptr;
     QAction* m_startStopAction = nullptr;
     QAction* m_exportCsvAction = nullptr;

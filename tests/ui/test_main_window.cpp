@@ -38,6 +38,7 @@ private slots:
     void labChartsAndCsvExport();
     void labAdviceAppliesMoreParity();
     void labAdviceAppliesLargerWindow();
+    void importPastedCommandLine();
 
 private:
     static void clickAction(MainWindow& window, const char* name);
@@ -283,6 +284,43 @@ void TestMainWindow::labAdviceAppliesLargerWindow()
     QVERIFY(window.lab().settings().session.rcvwnd >= 256);
     QCOMPARE(sndwnd->value(), 256);
     QTest::mouseClick(window.findChild<QPushButton*>("labStartStop"), Qt::LeftButton);
+}
+
+// File > Import kcptun command line or link: a pasted kcptun-server line becomes a selected
+// profile with its flags; a line with a flag kcptun does not have is refused by name and adds
+// nothing.
+void TestMainWindow::importPastedCommandLine()
+{
+    QTemporaryDir dir;
+    MainWindow window(dir.filePath("profiles.json"));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QString pasted = QStringLiteral("exec /usr/bin/kcptun-server -t 127.0.0.1:22 \\\n"
+                                    "  -l :29900 --key 'two words' --crypt twofish --mode fast3");
+    QString askedTitle;
+    window.setTextAsker(
+        [&](const QString& title, const QString&, const QString&)
+        {
+            askedTitle = title;
+            return pasted;
+        });
+    clickAction(window, "importText");
+    QVERIFY(askedTitle.contains("command line"));
+    QCOMPARE(window.profileStore().rowCount(), 1);
+    const app::Profile* p = window.profileStore().find(window.selectedProfileId());
+    QVERIFY(p);
+    QVERIFY(!p->isClient());
+    QCOMPARE(p->config.target, QStringLiteral("127.0.0.1:22"));
+    QCOMPARE(p->config.key, QStringLiteral("two words"));
+    QCOMPARE(p->config.crypt, QStringLiteral("twofish"));
+    QCOMPARE(p->config.mode, QStringLiteral("fast3"));
+    QVERIFY2(window.errorBanner().isEmpty(), qPrintable(window.errorBanner()));
+    QVERIFY(window.findChild<QLabel*>("detailTitle")->text().contains("127.0.0.1:22"));
+
+    pasted = QStringLiteral("kcptun-client -r vps:29900 --fec-magic 3");
+    clickAction(window, "importText");
+    QCOMPARE(window.profileStore().rowCount(), 1);
+    QVERIFY2(window.errorBanner().contains("fec-magic"), qPrintable(window.errorBanner()));
 }
 
 QTEST_MAIN(TestMainWindow)
