@@ -87,7 +87,9 @@ LinkSummary LinkAdvisor::summarize(std::span<const StatsSample> samples, double 
         out.goodputOutBps += s.goodputOutBps * dt;
         out.goodputInBps += s.goodputInBps * dt;
         out.wireOutBps += s.wireOutBps * dt;
-        if (sndwnd > 0 && s.inflight >= FullWindow * sndwnd)
+        // inflight is summed over the source's sessions (--conn, a server's clients), each
+        // with its own window.
+        if (sndwnd > 0 && s.inflight >= FullWindow * sndwnd * std::max(1, s.sessions))
             ++windowBound;
         if (s.srttMs > 0)
             srtts.push_back(s.srttMs);

@@ -84,7 +84,7 @@ public:
     explicit LinkAdvisor(const Limits& limits) : m_limits(limits) {}
 
     // The newest samples covering at most windowSeconds; sndwnd is the send window they were
-    // taken with (segments), for windowBoundShare.
+    // taken with (segments per session), for windowBoundShare.
     static LinkSummary summarize(std::span<const StatsSample> samples, double windowSeconds,
                                  int sndwnd);
     // The same over a series' samples appended since `since` (StatsSeries::totalAppended()

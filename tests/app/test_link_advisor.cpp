@@ -193,6 +193,11 @@ private slots:
         QCOMPARE(link.linkSlots, 10000.0);
         QVERIFY(std::abs(link.linkLossRate - 0.01) < 1e-12);
         QCOMPARE(link.windowBoundShare, 0.5);
+        // Two sessions (--conn 2) with 128 in flight between them: neither window is full.
+        samples[0].sessions = 2;
+        QCOMPARE(LinkAdvisor::summarize(samples, 60, 128).windowBoundShare, 0.0);
+        samples[0].inflight = 240;
+        QCOMPARE(LinkAdvisor::summarize(samples, 60, 128).windowBoundShare, 0.5);
         // Only the newest second when the window is one second long.
         QCOMPARE(LinkAdvisor::summarize(samples, 1, 128).samples, 1);
     }
