@@ -103,6 +103,13 @@ LinkSummary LinkAdvisor::summarize(std::span<const StatsSample> samples, double 
         out.wireOutBps /= out.seconds;
     }
     out.windowBoundShare = double(windowBound) / double(out.samples);
+    for (std::size_t i = samples.size(); i-- > first && samples[i].datagramsInPerS == 0;)
+    {
+        const double since = i > 0 ? samples[i - 1].elapsedS : 0.0;
+        const double dt = std::max(0.0, samples[i].elapsedS - since);
+        out.silentSeconds += dt;
+        out.datagramsSentWhileSilent += samples[i].datagramsOutPerS * dt;
+    }
     if (!srtts.empty())
     {
         std::nth_element(srtts.begin(), srtts.begin() + srtts.size() / 2, srtts.end());
@@ -136,6 +143,25 @@ QList<Advice> LinkAdvisor::advise(const LinkSummary& link,
                                   const kcp::tunnel::KcptunConfig& config) const
 {
     QList<Advice> out;
+    // A server speaks only when spoken to, so only a client can tell that the other side is
+    // silent. Nothing else is worth saying then.
+    if (config.role == kcp::tunnel::TunnelRole::Client &&
+        link.silentSeconds >= m_limits.minSilentSeconds && link.datagramsSentWhileSilent >= 20)
+    {
+        Advice a;
+        a.kind = Advice::Kind::NoAnswer;
+        a.title = tr("No answer from the server");
+        a.reason = tr("For %1 s this side sent %2 datagrams to %3 and received none that "
+                      "decrypted. The server may be down or unreachable (address, port, a "
+                      "firewall), or its key, crypt, FEC or mtu differ from this profile's: a "
+                      "kcptun server drops what it cannot decrypt without a word, so a mismatch "
+                      "looks like silence.")
+                       .arg(qRound(link.silentSeconds))
+                       .arg(qRound64(link.datagramsSentWhileSilent))
+                       .arg(config.remoteaddr);
+        out << a;
+        return out;
+    }
     if (link.seconds < m_limits.minSeconds)
         return out;
     const int data = config.datashard;

@@ -31,6 +31,9 @@ struct LinkSummary
     double goodputInBps = 0;
     double wireOutBps = 0;
     double windowBoundShare = 0; // fraction of samples with the send window (almost) full
+    // The newest samples in which nothing authentic arrived: how long, and what we sent then.
+    double silentSeconds = 0;
+    double datagramsSentWhileSilent = 0;
 
     double retransRate() const { return segmentsOut > 0 ? retransmitted / segmentsOut : 0; }
     // The share of data shards that FEC did not rebuild (what fecResidualLoss() predicts), for
@@ -48,6 +51,7 @@ struct Advice
         LessParity,   // parity costs bandwidth the measured loss does not need
         EnableFec,    // FEC off on a link whose retransmissions say it is lossy
         LargerWindow, // the send window, not the link, caps throughput
+        NoAnswer,     // a client sends and hears nothing back that decrypts
     };
 
     Kind kind = Kind::MoreParity;
@@ -78,6 +82,8 @@ public:
         double targetResidual = 0.005;
         // Below this measured loss parity is bandwidth spent for (almost) nothing.
         double negligibleLoss = 0.001;
+        // A client that sent for this long with no authentic answer is told so.
+        double minSilentSeconds = 10;
     };
 
     LinkAdvisor() = default;

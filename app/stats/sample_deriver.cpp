@@ -41,6 +41,8 @@ StatsSample SampleDeriver::next(const LinkReading& reading)
     s.srttMs = reading.srttMs;
     s.rttVarMs = reading.rttVarMs;
     s.rtoMs = reading.rtoMs;
+    s.datagramsOutPerS = rate(c.OutPkts, p.OutPkts);
+    s.datagramsInPerS = rate(c.InPkts, p.InPkts);
     s.segmentsOutPerS = rate(c.OutSegs, p.OutSegs);
     s.retransPerS = rate(c.RetransSegs, p.RetransSegs);
     s.rtoRetransPerS = rate(c.LostSegs, p.LostSegs);

@@ -18,8 +18,10 @@ struct StatsSample
     double rttVarMs = 0;
     double rtoMs = 0;
 
-    double segmentsOutPerS = 0; // every KCP segment we sent, retransmissions and ACKs included
-    double retransPerS = 0;     // all retransmitted segments = rto + fast + early
+    double datagramsOutPerS = 0; // UDP datagrams we sent
+    double datagramsInPerS = 0;  // ... and received that passed crc/authentication
+    double segmentsOutPerS = 0;  // every KCP segment we sent, retransmissions and ACKs included
+    double retransPerS = 0;      // all retransmitted segments = rto + fast + early
     double rtoRetransPerS = 0;
     double fastRetransPerS = 0;
     double earlyRetransPerS = 0;

@@ -161,6 +161,20 @@ private slots:
         retransmitting.retransmitted = 500; // 0.5 %: ARQ copes
         QVERIFY(advisor.advise(retransmitting, noFec).isEmpty());
 
+        // Silence: a client that sent for 12 s and heard nothing is told, even before 20 s of
+        // samples; a server never (it only answers); a client that sent almost nothing neither.
+        LinkSummary silent = linkWith(12);
+        silent.silentSeconds = 12;
+        silent.datagramsSentWhileSilent = 300;
+        advice = advisor.advise(silent, config);
+        QCOMPARE(advice.size(), 1);
+        QCOMPARE(advice[0].kind, Advice::Kind::NoAnswer);
+        kcp::tunnel::KcptunConfig server =
+            kcp::tunnel::KcptunConfig::defaults(kcp::tunnel::TunnelRole::Server);
+        QVERIFY(advisor.advise(silent, server).isEmpty());
+        silent.datagramsSentWhileSilent = 3;
+        QVERIFY(advisor.advise(silent, config).isEmpty());
+
         LinkSummary windowBound = linkWith(30);
         windowBound.windowBoundShare = 0.9;
         windowBound.srttMs = 200;

@@ -3,8 +3,9 @@
 // state changes as signals and model rows, and a clear error for a port already in use or a
 // setting the library refuses.
 
-#include "tunnel/tunnel_manager.h"
 #include "../tunnel/tcp_echo_server.h"
+#include "advisor/link_advisor.h"
+#include "tunnel/tunnel_manager.h"
 
 #include <QCryptographicHash>
 #include <QSignalSpy>
@@ -41,6 +42,7 @@ private slots:
     void portInUseIsAClearError();
     void invalidProfileFailsWithTheLibrarysReason();
     void removingARunningProfileStopsIt();
+    void wrongKeyLooksLikeSilenceAndIsSaid();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -209,6 +211,70 @@ void TestTunnelManager::removingARunningProfileStopsIt()
     QCOMPARE(m_manager->runningCount(), 0);
     // The net worker closes the socket on its thread; allow it a moment.
     QTRY_VERIFY_WITH_TIMEOUT(QUdpSocket().bind(QHostAddress::LocalHost, port), 2000);
+}
+
+// A client whose key differs from the server's: kcp-go's rule is to drop what does not decrypt
+// without a reply, so the client only sees silence. The advisor names the likely causes; with
+// the right key (the echo test's setup) it says nothing of the kind.
+void TestTunnelManager::wrongKeyLooksLikeSilenceAndIsSaid()
+{
+    tunneltest::TcpEchoServer echo;
+    QVERIFY(echo.isListening());
+    const QString udp = QStringLiteral("127.0.0.1:%1").arg(freeUdpPort());
+    Profile server = Profile::create("server", TunnelRole::Server);
+    server.config.listen = udp;
+    server.config.target = QStringLiteral("127.0.0.1:%1").arg(echo.port());
+    server.config.key = "the server's key";
+    Profile client = Profile::create("client", TunnelRole::Client);
+    client.config.localaddr = "127.0.0.1:0";
+    client.config.remoteaddr = udp;
+    client.config.key = "another key";
+    m_store->add(server);
+    m_store->add(client);
+    QVERIFY2(m_manager->start(server.id), qPrintable(m_manager->message(server.id)));
+    QVERIFY2(m_manager->start(client.id), qPrintable(m_manager->message(client.id)));
+
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_manager->port(client.id));
+    QVERIFY(socket.waitForConnected(3000));
+    socket.write(QByteArray(4096, 'k'));
+    LinkAdvisor::Limits limits;
+    limits.minSilentSeconds = 2;
+    const LinkAdvisor advisor(limits);
+    const StatsSeries* series = m_manager->series(client.id);
+    const kcp::tunnel::KcptunConfig config = m_store->find(client.id)->effectiveConfig();
+    QList<Advice> advice;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (advice = advisor.advise(LinkAdvisor::summarize(*series, 0, 60, config.sndwnd), config),
+         !advice.isEmpty()),
+        10000);
+    QCOMPARE(advice.size(), 1);
+    QCOMPARE(advice[0].kind, Advice::Kind::NoAnswer);
+    QVERIFY2(advice[0].reason.contains(udp) && advice[0].reason.contains("key"),
+             qPrintable(advice[0].reason));
+    QCOMPARE(socket.bytesAvailable(), 0); // not one byte came back
+    // The server heard the datagrams and counted them as failed authentication.
+    QVERIFY(m_manager->series(server.id));
+
+    // The same client with the right key: answers, so no silence to report.
+    m_manager->stop(client.id);
+    Profile fixed = *m_store->find(client.id);
+    fixed.config.key = "the server's key";
+    m_store->update(fixed);
+    QVERIFY2(m_manager->start(client.id), qPrintable(m_manager->message(client.id)));
+    QTcpSocket again;
+    QByteArray got;
+    connect(&again, &QTcpSocket::readyRead, this, [&] { got += again.readAll(); });
+    again.connectToHost(QHostAddress::LocalHost, m_manager->port(client.id));
+    QVERIFY(again.waitForConnected(3000));
+    again.write(QByteArray(4096, 'k'));
+    QTRY_COMPARE_WITH_TIMEOUT(got.size(), 4096, 10000);
+    const StatsSeries* fresh = m_manager->series(client.id);
+    const qint64 seen = fresh->totalAppended();
+    QTRY_VERIFY_WITH_TIMEOUT(fresh->totalAppended() >= seen + 3, 5000);
+    for (const Advice& a : advisor.advise(LinkAdvisor::summarize(*fresh, 0, 60, config.sndwnd),
+                                          fixed.effectiveConfig()))
+        QVERIFY(a.kind != Advice::Kind::NoAnswer);
 }
 
 QTEST_GUILESS_MAIN(TestTunnelManager)
