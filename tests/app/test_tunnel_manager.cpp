@@ -1,7 +1,7 @@
 // TunnelManager with real tunnels on 127.0.0.1: a server profile and a client profile started
 // by id, bytes echoed through them by a real TCP echo server, live samples of the sessions,
-// state changes as signals and model rows, and a clear error for a port already in use or a
-// setting the library refuses.
+// state changes as signals and model rows, a clear error for a port already in use or a
+// setting the library refuses, and the advisor's word on a client whose key the server rejects.
 
 #include "../tunnel/tcp_echo_server.h"
 #include "advisor/link_advisor.h"
