@@ -61,18 +61,10 @@ LinkSummary LinkAdvisor::summarize(std::span<const StatsSample> samples, double 
     double lost = 0;
     int windowBound = 0;
     std::vector<double> srtts;
-    // The first sample's interval: from the sample before it, else as long as the next one's.
-    double previous = first > 0 ? samples[first - 1].elapsedS
-                      : first + 1 < samples.size()
-                          ? 2 * samples[first].elapsedS - samples[first + 1].elapsedS
-                          : 0.0;
-    previous = std::max(0.0, previous);
     for (std::size_t i = first; i < samples.size(); ++i)
     {
         const StatsSample& s = samples[i];
-        // Rates are per second of the sample's own interval.
-        const double dt = std::max(0.0, s.elapsedS - previous);
-        previous = s.elapsedS;
+        const double dt = s.intervalS;
         out.seconds += dt;
         ++out.samples;
         if (s.hasLinkLoss)
@@ -105,10 +97,8 @@ LinkSummary LinkAdvisor::summarize(std::span<const StatsSample> samples, double 
     out.windowBoundShare = double(windowBound) / double(out.samples);
     for (std::size_t i = samples.size(); i-- > first && samples[i].datagramsInPerS == 0;)
     {
-        const double since = i > 0 ? samples[i - 1].elapsedS : 0.0;
-        const double dt = std::max(0.0, samples[i].elapsedS - since);
-        out.silentSeconds += dt;
-        out.datagramsSentWhileSilent += samples[i].datagramsOutPerS * dt;
+        out.silentSeconds += samples[i].intervalS;
+        out.datagramsSentWhileSilent += samples[i].datagramsOutPerS * samples[i].intervalS;
     }
     if (!srtts.empty())
     {
@@ -123,20 +113,12 @@ LinkSummary LinkAdvisor::summarize(const StatsSeries& series, qint64 since, doub
 {
     // The ring's index of the first sample at or after `since`.
     const qint64 dropped = series.totalAppended() - series.size();
-    int first = int(std::max<qint64>(0, since - dropped));
-    if (first >= series.size())
-        return {};
-    const double newest = series.latest().elapsedS;
-    while (first < series.size() - 1 && newest - series.at(first).elapsedS >= windowSeconds)
-        ++first;
-    // One sample before the window, if it is the source's, gives the first one its interval.
-    const int from = first > int(std::max<qint64>(0, since - dropped)) ? first - 1 : first;
+    const int first = int(std::max<qint64>(0, since - dropped));
     std::vector<StatsSample> samples;
-    samples.reserve(std::size_t(series.size() - from));
-    for (int i = from; i < series.size(); ++i)
-        samples.push_back(series.at(i));
-    LinkSummary out = summarize(samples, windowSeconds, sndwnd);
-    return out;
+    for (int i = first; i < series.size(); ++i)
+        if (series.latest().elapsedS - series.at(i).elapsedS < windowSeconds)
+            samples.push_back(series.at(i));
+    return summarize(samples, windowSeconds, sndwnd);
 }
 
 QList<Advice> LinkAdvisor::advise(const LinkSummary& link,

@@ -153,8 +153,21 @@ bool LabEngine::apply(const LabSettings& settings)
         emit failed(m_error);
         return false;
     }
+    discardPending();
     pump();
     return true;
+}
+
+void LabEngine::discardPending()
+{
+    // The old pair's datagrams still waiting in the sockets must not reach the new pair: an old
+    // FEC seqid far ahead of the new ones would make the new decoder take every new shard for a
+    // late one, and FEC would rebuild nothing. Everything runs on this thread and loopback
+    // delivers during the send, so once these are read, nothing of the old pair is in flight.
+    char buffer[MaxDatagram];
+    for (QUdpSocket* socket : {&m_clientSocket, &m_serverSocket, &m_relayA, &m_relayB})
+        while (socket->hasPendingDatagrams())
+            socket->readDatagram(buffer, sizeof buffer);
 }
 
 kcp::Millis LabEngine::now() const

@@ -46,6 +46,7 @@ signals:
 
 private:
     bool buildSessions();
+    void discardPending();
     void onSessionReadable(QUdpSocket& socket, kcp::SessionCore& session);
     void onRelayReadable(QUdpSocket& from, kcp::lab::LinkModel& link);
     void pump();

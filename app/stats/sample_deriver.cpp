@@ -38,6 +38,7 @@ StatsSample SampleDeriver::next(const LinkReading& reading)
     StatsSample s;
     s.timestampMs = reading.timestampMs;
     s.elapsedS = double(reading.monotonicMs - m_startMs) / 1000.0;
+    s.intervalS = seconds;
     s.srttMs = reading.srttMs;
     s.rttVarMs = reading.rttVarMs;
     s.rtoMs = reading.rtoMs;

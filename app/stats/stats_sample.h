@@ -13,6 +13,7 @@ struct StatsSample
 {
     qint64 timestampMs = 0; // UTC, ms since the epoch, when the reading was taken
     double elapsedS = 0;    // since the source started
+    double intervalS = 0;   // what the rates below are averaged over (rate x interval = count)
 
     double srttMs = 0;
     double rttVarMs = 0;

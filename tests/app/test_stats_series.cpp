@@ -101,6 +101,7 @@ void TestStatsSeries::derivesRatesPerSecond()
     r.sessions = 2;
     StatsSample s = deriver.next(r);
     QCOMPARE(s.elapsedS, 0.5);
+    QCOMPARE(s.intervalS, 0.5);
     QCOMPARE(s.timestampMs, r.timestampMs);
     QCOMPARE(s.retransPerS, 100.0);
     QCOMPARE(s.rtoRetransPerS, 60.0);
@@ -121,6 +122,7 @@ void TestStatsSeries::derivesRatesPerSecond()
     r.counters.BytesSent = 375'000;
     s = deriver.next(r);
     QCOMPARE(s.elapsedS, 2.5);
+    QCOMPARE(s.intervalS, 2.0); // rate x interval gives back the counts: 5/s x 2 s = 10
     QCOMPARE(s.retransPerS, 5.0);
     QCOMPARE(s.goodputOutBps, 1'000'000.0);
     QCOMPARE(s.fecRecoveredPerS, 0.0);
