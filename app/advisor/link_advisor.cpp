@@ -135,7 +135,7 @@ QList<Advice> LinkAdvisor::advise(const LinkSummary& link,
         a.title = tr("No answer from the server");
         a.reason = tr("For %1 s this side sent %2 datagrams to %3 and received none that "
                       "decrypted. The server may be down or unreachable (address, port, a "
-                      "firewall), or its key, crypt, FEC or mtu differ from this profile's: a "
+                      "firewall), or its key, crypt, FEC or mtu differ from these settings: a "
                       "kcptun server drops what it cannot decrypt without a word, so a mismatch "
                       "looks like silence.")
                        .arg(qRound(link.silentSeconds))

@@ -7,6 +7,8 @@
 // Where kcptun silently falls back (unknown crypt -> aes, unknown mode -> manual) or fails
 // later (keepalive > 30), this exits with status 2 and says why.
 
+#include "advisor/advice_logger.h"
+
 #include "kcp/net/worker_pool.h"
 #include "kcp/tunnel/kcptun_command_line.h"
 #include "kcp/tunnel/metrics_server.h"
@@ -187,7 +189,14 @@ int main(int argc, char** argv)
         }
         qInfo().noquote() << "metrics on: http://" + config.metrics + "/metrics";
     }
+    std::unique_ptr<app::AdviceLogger> advice;
+    if (config.advise)
+    {
+        advice = std::make_unique<app::AdviceLogger>(snapshot, config);
+        advice->start();
+    }
     const int rc = app.exec();
+    advice.reset();
     metrics.reset();
     snmpLogger.reset();
     tunnel.reset();

@@ -91,8 +91,4 @@ private:
     int m_sampleIntervalMs = 1000;
 };
 
-// The reading a tunnel's sessions give right now: counters summed over sessions, except that
-// BytesSent/BytesReceived are the smux payload (the applications' bytes, before compression).
-LinkReading readingFromSnapshot(const kcp::tunnel::TunnelSnapshot& snapshot, qint64 monotonicMs);
-
 } // namespace app

@@ -76,6 +76,7 @@ private slots:
     void carriesStreamsIntact();
     void refusesBadFlags_data();
     void refusesBadFlags();
+    void adviseNamesASilentServer();
 };
 
 void TestKcpdeskCli::carriesStreamsIntact_data()
@@ -189,6 +190,41 @@ void TestKcpdeskCli::refusesBadFlags()
         const QString output = QString::fromUtf8(cli.process->readAll());
         QVERIFY2(output.contains(message), qPrintable(output));
     }
+}
+
+// --advise against a real kcpdesk-cli server with another key: the server drops every datagram
+// without a reply, and after 10 s of that the client's log says what may be wrong.
+void TestKcpdeskCli::adviseNamesASilentServer()
+{
+    tunneltest::TcpEchoServer echo;
+    QVERIFY(echo.isListening());
+    const quint16 kcpPort = freeUdpPort();
+    const quint16 localPort = freeTcpPort();
+    const QString remote = QStringLiteral("127.0.0.1:%1").arg(kcpPort);
+    Cli server;
+    server.start({"server", "-l", remote, "-t", QStringLiteral("127.0.0.1:%1").arg(echo.port()),
+                  "--key", "the server's key", "--quiet"});
+    Cli client;
+    client.start({"client", "-l", QStringLiteral("127.0.0.1:%1").arg(localPort), "-r", remote,
+                  "--key", "a different key", "--quiet", "--advise"});
+    QVERIFY(server.process->waitForStarted(5000));
+    QVERIFY(client.process->waitForStarted(5000));
+    QTcpSocket socket;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&]
+        {
+            socket.abort();
+            socket.connectToHost(QHostAddress::LocalHost, localPort);
+            return socket.waitForConnected(500);
+        }(),
+        10000);
+    socket.write(QByteArray(8192, 'x'));
+    QByteArray log;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (log += client.process->readAll(), log.contains("advice: No answer from the server")),
+        25000);
+    QVERIFY2(log.contains(remote.toUtf8()) && log.contains("key"), log.constData());
+    QCOMPARE(socket.bytesAvailable(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestKcpdeskCli)

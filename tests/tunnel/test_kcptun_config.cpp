@@ -417,6 +417,7 @@ void TestKcptunConfig::jsonExportRoundTrips()
         c.workers = 2;
         c.rxcoalesce = 0;
         c.kcpgowindow = true;
+        c.advise = true;
         const QJsonObject json = toKcptunJson(c);
         // Every option of the role is written, under kcptun's key.
         for (const KcptunOption& o : kcptunOptions(role))
@@ -431,6 +432,7 @@ void TestKcptunConfig::jsonExportRoundTrips()
     QVERIFY(!plain.contains("workers"));
     QVERIFY(!plain.contains("rxcoalesce"));
     QVERIFY(!plain.contains("kcpgowindow"));
+    QVERIFY(!plain.contains("advise"));
 }
 
 void TestKcptunConfig::helpListsEveryFlag()

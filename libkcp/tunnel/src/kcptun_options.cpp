@@ -60,6 +60,10 @@ std::vector<KcptunOption> tail(TunnelRole role)
     o.push_back({"tcp", {}, &C::tcp, "to emulate a TCP connection(linux) (not supported)", {}});
     o.push_back({"metrics", {}, &C::metrics,
                  "serve Prometheus text metrics on this host:port (KcpDesk)", "ADDR", false, true});
+    o.push_back({"advise", {}, &C::advise,
+                 "log suggestions for FEC and windows from the last minute of traffic, and a "
+                 "server that never answers, whenever they change (KcpDesk)",
+                 {}, false, true});
     o.push_back({"thinredundancy", {}, &C::thinredundancy,
                  "send each datagram of interactive (thin) traffic k times, k from the measured "
                  "loss: auto, off, or a fixed k 2..8; bulk transfers never (KcpDesk)",

@@ -68,6 +68,7 @@ struct KcptunConfig
 
     // --- KcpDesk additions ---
     QString metrics;  // Prometheus text endpoint host:port, empty = off
+    bool advise = false;  // kcpdesk-cli logs the link advisor's suggestions as they change
     // Thin-flow redundancy (SessionConfig::thinRedundancy): "auto", "off" or a copy count 2..8.
     QString thinredundancy = QStringLiteral("auto");
     // KCP threads (kcp::net::WorkerPool::setThreadCount): 0 runs the KCP sessions on the thread
