@@ -63,7 +63,7 @@ std::vector<KcptunOption> tail(TunnelRole role)
     o.push_back({"advise", {}, &C::advise,
                  "log suggestions for FEC and windows from the last minute of traffic, and a "
                  "server that never answers, whenever they change (KcpDesk)",
-                 {}, false, true});
+                 {}, false, true, true});
     o.push_back({"thinredundancy", {}, &C::thinredundancy,
                  "send each datagram of interactive (thin) traffic k times, k from the measured "
                  "loss: auto, off, or a fixed k 2..8; bulk transfers never (KcpDesk)",
