@@ -4,10 +4,22 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace ui
 {
 
-AdvicePanel::AdvicePanel(bool canApply, QWidget* parent) : QFrame(parent)
+namespace
+{
+
+bool changesASetting(const app::Advice& a)
+{
+    return a.datashard >= 0 || a.parityshard >= 0 || a.sndwnd > 0 || a.rcvwnd > 0;
+}
+
+} // namespace
+
+AdvicePanel::AdvicePanel(const QString& applyText, QWidget* parent) : QFrame(parent)
 {
     setFrameShape(QFrame::StyledPanel);
     auto* layout = new QVBoxLayout(this);
@@ -19,17 +31,21 @@ AdvicePanel::AdvicePanel(bool canApply, QWidget* parent) : QFrame(parent)
     m_text->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(title);
     layout->addWidget(m_text);
-    if (canApply)
+    if (!applyText.isEmpty())
     {
-        m_apply = new QPushButton(tr("Apply the first suggestion"));
+        m_apply = new QPushButton(applyText);
         m_apply->setObjectName(QStringLiteral("applyAdvice"));
         m_apply->setEnabled(false);
         layout->addWidget(m_apply, 0, Qt::AlignLeft);
         connect(m_apply, &QPushButton::clicked, this,
                 [this]
                 {
-                    if (!m_advice.isEmpty())
-                        emit applyRequested(m_advice.first());
+                    for (const app::Advice& a : m_advice)
+                        if (changesASetting(a))
+                        {
+                            emit applyRequested(a);
+                            return;
+                        }
                 });
     }
     clear();
@@ -39,7 +55,7 @@ void AdvicePanel::showAdvice(const QList<app::Advice>& advice, bool measuring)
 {
     m_advice = advice;
     if (m_apply)
-        m_apply->setEnabled(!advice.isEmpty());
+        m_apply->setEnabled(std::any_of(advice.begin(), advice.end(), changesASetting));
     if (advice.isEmpty())
     {
         m_text->setText(measuring ? tr("Measuring the link: suggestions need about 20 s of "

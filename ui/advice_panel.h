@@ -12,13 +12,14 @@ namespace ui
 
 // The link advisor's suggestions in words: a title, the reason with the measured numbers, and
 // the kcptun flags that make the change. Where the owner can apply a suggestion itself (the
-// lab), an Apply button offers the first one.
+// lab, a tunnel's profile), an Apply button offers the first one that changes a setting.
 class AdvicePanel : public QFrame
 {
     Q_OBJECT
 
 public:
-    explicit AdvicePanel(bool canApply, QWidget* parent = nullptr);
+    // applyText: the Apply button's label (empty: no button).
+    explicit AdvicePanel(const QString& applyText, QWidget* parent = nullptr);
 
     // measuring: the source runs but the advisor has too little to judge yet.
     void showAdvice(const QList<app::Advice>& advice, bool measuring);

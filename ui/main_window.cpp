@@ -222,9 +222,10 @@ QWidget* MainWindow::buildTunnelsTab()
     rightLayout->addWidget(m_detailTitle);
     rightLayout->addWidget(m_detailState);
     rightLayout->addWidget(m_tunnelCharts, 1);
-    m_tunnelAdvice = new AdvicePanel(false);
+    m_tunnelAdvice = new AdvicePanel(tr("Apply the suggestion to the profile"));
     m_tunnelAdvice->setObjectName(QStringLiteral("tunnelAdvice"));
     rightLayout->addWidget(m_tunnelAdvice);
+    connect(m_tunnelAdvice, &AdvicePanel::applyRequested, this, &MainWindow::applyTunnelAdvice);
 
     splitter->addWidget(left);
     splitter->addWidget(right);
@@ -240,7 +241,7 @@ QWidget* MainWindow::buildLabTab()
     scroll->setWidgetResizable(true);
     m_labPanel = new LabPanel;
     m_labPanel->setObjectName(QStringLiteral("labPanel"));
-    m_labAdvice = new AdvicePanel(true);
+    m_labAdvice = new AdvicePanel(tr("Apply the first suggestion"));
     m_labAdvice->setObjectName(QStringLiteral("labAdvice"));
     auto* column = new QWidget;
     auto* columnLayout = new QVBoxLayout(column);
@@ -266,18 +267,34 @@ QWidget* MainWindow::buildLabTab()
             [this](const app::Advice& advice)
             {
                 app::LabSettings s = m_labPanel->settings();
-                if (advice.datashard >= 0)
-                    s.session.datashard = advice.datashard;
-                if (advice.parityshard >= 0)
-                    s.session.parityshard = advice.parityshard;
-                if (advice.sndwnd > 0)
-                    s.session.sndwnd = advice.sndwnd;
-                if (advice.rcvwnd > 0)
-                    s.session.rcvwnd = advice.rcvwnd;
+                app::applyAdvice(advice, s.session);
                 m_labPanel->setSettings(s); // the controls show what now runs
                 applyLabSettings(s);
             });
     return splitter;
+}
+
+void MainWindow::applyTunnelAdvice(const app::Advice& advice)
+{
+    const app::Profile* current = m_store.find(selectedProfileId());
+    if (!current)
+        return;
+    app::Profile changed = *current;
+    if (!app::applyAdvice(advice, changed.config))
+        return;
+    m_store.update(changed);
+    saveProfiles();
+    // A running tunnel keeps its settings until restarted, and FEC must match on both ends:
+    // the user decides when, and sees what to change on the other side.
+    statusBar()->showMessage(
+        tr("“%1” now has %2. Restart the tunnel to use it; %3")
+            .arg(changed.name, advice.flags,
+                 advice.kind == app::Advice::Kind::LargerWindow
+                     ? tr("the peer's --rcvwnd should be at least as large.")
+                     : tr("set the same on the %1.")
+                           .arg(changed.isClient() ? tr("server") : tr("client"))),
+        20000);
+    updateSelection();
 }
 
 void MainWindow::applyLabSettings(const app::LabSettings& s)

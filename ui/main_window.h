@@ -92,6 +92,7 @@ private:
     void toggleLab();
     void setLabComparison(bool on);
     void applyLabSettings(const app::LabSettings& settings);
+    void applyTunnelAdvice(const app::Advice& advice);
     void updateLabAdvice();
 
     void openEditor(const app::Profile& profile, bool isNew);

@@ -47,6 +47,21 @@ double LinkSummary::unrebuiltRate(int dataShards, int parityShards) const
     return std::max(0.0, dataShardsLost - fecRecovered) / dataSlots;
 }
 
+bool applyAdvice(const Advice& advice, kcp::tunnel::KcptunConfig& config)
+{
+    const kcp::tunnel::KcptunConfig before = config;
+    if (advice.datashard >= 0)
+        config.datashard = advice.datashard;
+    if (advice.parityshard >= 0)
+        config.parityshard = advice.parityshard;
+    if (advice.sndwnd > 0)
+        config.sndwnd = advice.sndwnd;
+    if (advice.rcvwnd > 0)
+        config.rcvwnd = advice.rcvwnd;
+    return config.datashard != before.datashard || config.parityshard != before.parityshard ||
+           config.sndwnd != before.sndwnd || config.rcvwnd != before.rcvwnd;
+}
+
 LinkSummary LinkAdvisor::summarize(std::span<const StatsSample> samples, double windowSeconds,
                                    int sndwnd)
 {

@@ -64,6 +64,10 @@ struct Advice
     int rcvwnd = -1;
 };
 
+// The advice's suggested values written into config (the others left as they are). True if it
+// changed anything.
+bool applyAdvice(const Advice& advice, kcp::tunnel::KcptunConfig& config);
+
 // Turns what a tunnel or the lab measured into FEC and window suggestions with a reason (the
 // "how do I pick datashard/parityshard?" question of kcptun users, xtaci/kcptun#835). Pure: it
 // reads samples and settings, owns nothing, and says nothing until it has enough to go on.

@@ -183,6 +183,14 @@ private slots:
         QCOMPARE(advice[0].kind, Advice::Kind::LargerWindow);
         QCOMPARE(advice[0].sndwnd, 256);
         QVERIFY(advice[0].rcvwnd >= 256);
+
+        // Applied, the suggestion sets its values and nothing else; a second time, nothing.
+        kcp::tunnel::KcptunConfig applied = config;
+        QVERIFY(applyAdvice(advice[0], applied));
+        QCOMPARE(applied.sndwnd, 256);
+        QCOMPARE(applied.rcvwnd, std::max(config.rcvwnd, 256));
+        QCOMPARE(applied.parityshard, config.parityshard);
+        QVERIFY(!applyAdvice(advice[0], applied));
     }
 
     void summaryWeighsBySampleSize()

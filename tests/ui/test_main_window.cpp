@@ -20,6 +20,7 @@
 #include <QListView>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QStatusBar>
 #include <QTabBar>
 #include <QTabWidget>
 #include <QTcpServer>
@@ -39,6 +40,7 @@ private slots:
     void labAdviceAppliesMoreParity();
     void labAdviceAppliesLargerWindow();
     void importPastedCommandLine();
+    void tunnelAdviceAppliesToTheProfile();
 
 private:
     static void clickAction(MainWindow& window, const char* name);
@@ -321,6 +323,48 @@ void TestMainWindow::importPastedCommandLine()
     clickAction(window, "importText");
     QCOMPARE(window.profileStore().rowCount(), 1);
     QVERIFY2(window.errorBanner().contains("fec-magic"), qPrintable(window.errorBanner()));
+}
+
+// The tunnel view's Apply writes the advice into the selected profile and says what else to do
+// (restart; the same FEC on the other end). Advice without a setting (a silent server) leaves
+// the button off. The advisor's own rules are tested on real links in tests/app.
+void TestMainWindow::tunnelAdviceAppliesToTheProfile()
+{
+    QTemporaryDir dir;
+    MainWindow window(dir.filePath("profiles.json"));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const app::Profile client = app::Profile::create("to vps", kcp::tunnel::TunnelRole::Client);
+    window.profileStore().add(client);
+    window.selectProfile(client.id);
+
+    ui::AdvicePanel* advice = window.tunnelAdvice();
+    auto* apply = advice->findChild<QPushButton*>("applyAdvice");
+    QVERIFY(apply);
+    app::Advice silent;
+    silent.kind = app::Advice::Kind::NoAnswer;
+    silent.title = "No answer from the server";
+    advice->showAdvice({silent}, false);
+    QVERIFY(!apply->isEnabled());
+
+    app::Advice parity;
+    parity.kind = app::Advice::Kind::MoreParity;
+    parity.title = "More parity";
+    parity.datashard = 10;
+    parity.parityshard = 5;
+    parity.flags = "--datashard 10 --parityshard 5";
+    advice->showAdvice({silent, parity}, false);
+    QVERIFY(apply->isEnabled());
+    QTest::mouseClick(apply, Qt::LeftButton);
+    const app::Profile* changed = window.profileStore().find(client.id);
+    QCOMPARE(changed->config.parityshard, 5);
+    QCOMPARE(changed->config.datashard, 10);
+    QCOMPARE(changed->config.sndwnd, client.config.sndwnd); // nothing else touched
+    const QString message = window.statusBar()->currentMessage();
+    QVERIFY2(message.contains("Restart") && message.contains("server"), qPrintable(message));
+    // Saved: a new window on the same file sees it.
+    MainWindow again(dir.filePath("profiles.json"));
+    QCOMPARE(again.profileStore().find(client.id)->config.parityshard, 5);
 }
 
 QTEST_MAIN(TestMainWindow)
