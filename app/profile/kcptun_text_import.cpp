@@ -286,8 +286,8 @@ std::optional<Profile> importKcptunText(const QString& input, std::optional<Tunn
         args = fromSip002(text, error);
         kind = Profile::tr("ss:// link");
     }
-    else if (!text.isEmpty() && !text.contains(u' ') && !text.startsWith(u'-') &&
-             text.contains(u'='))
+    else if (static const QRegularExpression flag(QStringLiteral("(^|\\s)-"));
+             text.contains(u'=') && !flag.match(text).hasMatch())
     {
         args = fromPluginOptions(text, error);
         kind = Profile::tr("plugin options");

@@ -120,6 +120,9 @@ private slots:
         p = imported(QStringLiteral("server;key=k;target=127.0.0.1:8388"));
         QVERIFY(!p.isClient());
         QCOMPARE(p.config.target, QStringLiteral("127.0.0.1:8388"));
+        // No flag anywhere: options, even with a blank in a value.
+        p = imported(QStringLiteral("key=my secret;crypt=aes"), TunnelRole::Client);
+        QCOMPARE(p.config.key, QStringLiteral("my secret"));
         // A value that starts with a dash stays a value.
         p = imported(QStringLiteral("remoteaddr=h:1;key=-k-"));
         QCOMPARE(p.config.key, QStringLiteral("-k-"));
