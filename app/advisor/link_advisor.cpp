@@ -126,14 +126,9 @@ LinkSummary LinkAdvisor::summarize(std::span<const StatsSample> samples, double 
 LinkSummary LinkAdvisor::summarize(const StatsSeries& series, qint64 since, double windowSeconds,
                                    int sndwnd)
 {
-    // The ring's index of the first sample at or after `since`.
-    const qint64 dropped = series.totalAppended() - series.size();
-    const int first = int(std::max<qint64>(0, since - dropped));
-    std::vector<StatsSample> samples;
-    for (int i = first; i < series.size(); ++i)
-        if (series.latest().elapsedS - series.at(i).elapsedS < windowSeconds)
-            samples.push_back(series.at(i));
-    return summarize(samples, windowSeconds, sndwnd);
+    const QVector<StatsSample> samples = series.since(since);
+    return summarize(std::span(samples.constData(), std::size_t(samples.size())), windowSeconds,
+                     sndwnd);
 }
 
 QList<Advice> LinkAdvisor::advise(const LinkSummary& link,

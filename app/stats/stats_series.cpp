@@ -47,4 +47,13 @@ QVector<StatsSample> StatsSeries::toVector() const
     return out;
 }
 
+QVector<StatsSample> StatsSeries::since(qint64 appended) const
+{
+    const qint64 dropped = m_total - m_size;
+    QVector<StatsSample> out;
+    for (int i = int(std::clamp<qint64>(appended - dropped, 0, m_size)); i < m_size; ++i)
+        out.push_back(at(i));
+    return out;
+}
+
 } // namespace app

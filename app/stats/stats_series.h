@@ -29,6 +29,10 @@ public:
     // Samples ever appended, including those the ring has dropped.
     qint64 totalAppended() const { return m_total; }
     QVector<StatsSample> toVector() const;
+    // The samples from the one appended as number `appended` on (counting as totalAppended()
+    // does, from 0), oldest first: what a source measured since a change. Those the ring has
+    // dropped are gone.
+    QVector<StatsSample> since(qint64 appended) const;
 
 private:
     int m_capacity;

@@ -11,21 +11,6 @@
 
 using namespace app;
 
-namespace
-{
-
-// Samples taken after `from` (by count appended), so a check sees only the new settings.
-QVector<StatsSample> samplesSince(const StatsSeries& series, qint64 from)
-{
-    QVector<StatsSample> out;
-    const qint64 skip = from - (series.totalAppended() - series.size());
-    for (int i = int(std::max<qint64>(0, skip)); i < series.size(); ++i)
-        out << series.at(i);
-    return out;
-}
-
-} // namespace
-
 class TestLabSession : public QObject
 {
     Q_OBJECT
@@ -52,7 +37,7 @@ void TestLabSession::lossyLinkShowsInTheSamples()
 
     double goodput = 0, recovered = 0, retrans = 0, measured = 0, emulated = 0;
     int lossSamples = 0;
-    for (const StatsSample& s : samplesSince(lab.series(), 2)) // past slow start
+    for (const StatsSample& s : lab.series().since(2)) // past slow start
     {
         goodput += s.goodputInBps;
         recovered += s.fecRecoveredPerS;
@@ -83,7 +68,7 @@ void TestLabSession::lossyLinkShowsInTheSamples()
     lab.setSettings(settings);
     qint64 mark = lab.series().totalAppended() + 1; // the sample in progress may straddle
     QTRY_VERIFY_WITH_TIMEOUT(lab.series().totalAppended() >= mark + 3, 5000);
-    for (const StatsSample& s : samplesSince(lab.series(), mark))
+    for (const StatsSample& s : lab.series().since(mark))
         QCOMPARE(s.emulatedLossPercent, 0.0);
 
     // FEC off replaces the pair: no parity, no sequence numbers, so no loss measurement.
@@ -94,7 +79,7 @@ void TestLabSession::lossyLinkShowsInTheSamples()
     mark = lab.series().totalAppended() + 1;
     QTRY_VERIFY_WITH_TIMEOUT(lab.series().totalAppended() >= mark + 3, 5000);
     double afterGoodput = 0;
-    for (const StatsSample& s : samplesSince(lab.series(), mark))
+    for (const StatsSample& s : lab.series().since(mark))
     {
         QVERIFY(!s.hasLinkLoss);
         QCOMPARE(s.fecParityPerS, 0.0);

@@ -38,15 +38,6 @@ double simulatedResidual(double loss, int data, int parity, int groups, std::uin
     return double(lostData) / (double(groups) * data);
 }
 
-QVector<StatsSample> samplesSince(const StatsSeries& series, qint64 from)
-{
-    QVector<StatsSample> out;
-    const qint64 skip = from - (series.totalAppended() - series.size());
-    for (int i = int(std::max<qint64>(0, skip)); i < series.size(); ++i)
-        out << series.at(i);
-    return out;
-}
-
 LinkSummary linkWith(double seconds)
 {
     LinkSummary link;
@@ -249,7 +240,7 @@ private slots:
         // too few). At 12 % loss that is some 100 data shards FEC leaves to the ARQ at 10/3.
         auto measure = [&](qint64 from)
         {
-            const QVector<StatsSample> samples = samplesSince(lab.series(), from);
+            const QVector<StatsSample> samples = lab.series().since(from);
             return LinkAdvisor::summarize(samples, 600, lab.settings().session.sndwnd);
         };
         QTRY_VERIFY_WITH_TIMEOUT(measure(4).linkSlots >= 8000, 100000);

@@ -56,6 +56,13 @@ void TestStatsSeries::keepsNewestInOrder()
     QCOMPARE(copy.size(), 5);
     QCOMPARE(copy.first().srttMs, 80.0);
     QCOMPARE(copy.last().srttMs, 120.0);
+
+    // since(n): from the n-th sample appended (0-based) on; dropped ones are gone.
+    QCOMPARE(series.since(9).size(), 3); // samples 10, 11, 12 (appended as 9, 10, 11)
+    QCOMPARE(series.since(9).first().elapsedS, 10.0);
+    QCOMPARE(series.since(0).size(), 5);    // 1..7 were dropped
+    QCOMPARE(series.since(12).size(), 0);   // nothing appended yet
+    QCOMPARE(series.since(-3).size(), 5);
 }
 
 void TestStatsSeries::capacityOneAndClear()
