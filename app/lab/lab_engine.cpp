@@ -166,8 +166,9 @@ void LabEngine::discardPending()
     // delivers during the send, so once these are read, nothing of the old pair is in flight.
     char buffer[MaxDatagram];
     for (QUdpSocket* socket : {&m_clientSocket, &m_serverSocket, &m_relayA, &m_relayB})
-        while (socket->hasPendingDatagrams())
-            socket->readDatagram(buffer, sizeof buffer);
+        while (socket->readDatagram(buffer, sizeof buffer) >= 0)
+        {
+        }
 }
 
 kcp::Millis LabEngine::now() const
@@ -177,25 +178,24 @@ kcp::Millis LabEngine::now() const
 
 void LabEngine::onSessionReadable(QUdpSocket& socket, kcp::SessionCore& session)
 {
+    // Read until readDatagram() fails, never gated on hasPendingDatagrams(): QAbstractSocket
+    // marks a UDP socket "pending" when it emits readyRead and clears the mark only inside
+    // readDatagram(). A notification that finds the socket already drained (discardPending()
+    // makes them common) would leave the mark set, and on the next one Qt disables its read
+    // notifier for good: a deaf socket and a stalled pair (see libkcp/net/src/qt_udp_io.cpp).
     char buffer[MaxDatagram];
-    while (socket.hasPendingDatagrams())
-    {
-        const qint64 n = socket.readDatagram(buffer, sizeof buffer);
+    for (qint64 n; (n = socket.readDatagram(buffer, sizeof buffer)) >= 0;)
         if (n > 0)
             session.onDatagram(now(), {reinterpret_cast<std::uint8_t*>(buffer), size_t(n)});
-    }
     pump();
 }
 
 void LabEngine::onRelayReadable(QUdpSocket& from, kcp::lab::LinkModel& link)
 {
-    char buffer[MaxDatagram];
-    while (from.hasPendingDatagrams())
-    {
-        const qint64 n = from.readDatagram(buffer, sizeof buffer);
+    char buffer[MaxDatagram]; // read until it fails: see onSessionReadable()
+    for (qint64 n; (n = from.readDatagram(buffer, sizeof buffer)) >= 0;)
         if (n > 0)
             link.send(now(), {reinterpret_cast<const std::uint8_t*>(buffer), size_t(n)});
-    }
     pump();
 }
 
