@@ -4,6 +4,7 @@
 #include "kcp/net/net_options.h"
 #include "kcp/net/socket_counters.h"
 
+#include <QAbstractSocket>
 #include <QHostAddress>
 #include <QString>
 
@@ -68,6 +69,9 @@ public:
         options.socketBufferBytes = socketBufferBytes;
         return bind(address, port, options, error);
     }
+    // Why the last bind() failed, so a caller can tell a port in use or an address not (yet)
+    // present from a permanent failure.
+    QAbstractSocket::SocketError bindError() const { return m_bindError; }
     virtual QHostAddress localAddress() const = 0;
     virtual quint16 localPort() const = 0;
     virtual IoBackend backend() const = 0;
@@ -86,6 +90,7 @@ public:
 protected:
     ReceiveHandler m_handler;
     IoCounters m_counters;
+    QAbstractSocket::SocketError m_bindError = QAbstractSocket::UnknownSocketError;
 };
 
 } // namespace kcp::net::detail

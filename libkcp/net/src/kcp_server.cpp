@@ -104,7 +104,7 @@ bool KcpServer::listen(const QHostAddress& address, quint16 port)
     if (!result.ok)
     {
         request.shared->link.detach();
-        d->error = QAbstractSocket::AddressInUseError;
+        d->error = result.errorKind;
         d->errorString = result.error;
         return false;
     }

@@ -115,6 +115,23 @@ QString errnoString(const char* what)
                                         QString::fromLocal8Bit(std::strerror(errno)));
 }
 
+// QUdpSocket's names for the bind failures a caller may want to wait out.
+QAbstractSocket::SocketError bindErrorOf(int error)
+{
+    switch (error)
+    {
+    case EADDRINUSE:
+        return QAbstractSocket::AddressInUseError;
+    case EADDRNOTAVAIL:
+        return QAbstractSocket::SocketAddressNotAvailableError;
+    case EACCES:
+    case EPERM:
+        return QAbstractSocket::SocketAccessError;
+    default:
+        return QAbstractSocket::UnknownSocketError;
+    }
+}
+
 } // namespace
 
 MmsgUdpIo::SendBatch MmsgUdpIo::s_sendBatch =
@@ -198,6 +215,7 @@ bool MmsgUdpIo::bind(const QHostAddress& address, quint16 port, const KcpOptions
     }
     if (::bind(m_fd, reinterpret_cast<sockaddr*>(&local), localLength) != 0)
     {
+        m_bindError = bindErrorOf(errno);
         error = errnoString("bind");
         ::close(m_fd);
         m_fd = -1;

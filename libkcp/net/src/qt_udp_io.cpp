@@ -43,6 +43,7 @@ bool QtUdpIo::bind(const QHostAddress& address, quint16 port, const KcpOptions& 
     if (!m_socket->bind(address, port, QAbstractSocket::DontShareAddress))
     {
         error = m_socket->errorString();
+        m_bindError = m_socket->error();
         m_socket.reset();
         return false;
     }

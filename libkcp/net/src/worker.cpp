@@ -217,7 +217,10 @@ ListenResult Worker::listen(const ListenRequest& request)
     auto transport = std::make_unique<Transport>();
     transport->io = DatagramIo::create(request.options.session.backend);
     if (!transport->io->bind(request.address, request.port, request.options.session, result.error))
+    {
+        result.errorKind = transport->io->bindError();
         return result;
+    }
     try
     {
         transport->listener = std::make_unique<Listener>(request.options);

@@ -78,6 +78,7 @@ struct ListenResult
 {
     bool ok = false;
     QString error;
+    QAbstractSocket::SocketError errorKind = QAbstractSocket::UnknownSocketError;
     QHostAddress address;
     quint16 port = 0;
     IoBackend backend = IoBackend::Qt;

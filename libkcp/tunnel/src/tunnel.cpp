@@ -23,6 +23,7 @@ bool Tunnel::start(const KcptunConfig& config)
 {
     stop();
     m_config = config;
+    m_startError = QAbstractSocket::UnknownSocketError;
     const QStringList problems = config.validate();
     if (!problems.isEmpty())
     {
@@ -45,6 +46,7 @@ bool Tunnel::start(const KcptunConfig& config)
     }
     if (!ok)
     {
+        m_startError = m_client ? m_client->startError() : m_server->startError();
         m_client.reset();
         m_server.reset();
         setState(State::Failed, error);

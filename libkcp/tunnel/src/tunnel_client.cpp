@@ -31,6 +31,7 @@ TunnelClient::~TunnelClient()
 
 bool TunnelClient::start(QString* error)
 {
+    m_startError = QAbstractSocket::UnknownSocketError;
     const auto local = m_config.localAddress();
     if (!local)
     {
@@ -47,6 +48,8 @@ bool TunnelClient::start(QString* error)
         *error = QStringLiteral("cannot listen on TCP %1: %2")
                      .arg(local->toString(), host.isNull() ? QStringLiteral("not an IP address")
                                                            : m_listener->errorString());
+        if (!host.isNull())
+            m_startError = m_listener->serverError();
         delete m_listener;
         m_listener = nullptr;
         return false;

@@ -29,6 +29,7 @@ TunnelServer::~TunnelServer()
 
 bool TunnelServer::start(QString* error)
 {
+    m_startError = QAbstractSocket::UnknownSocketError;
     const auto listen = m_config.listenAddress();
     if (!listen)
     {
@@ -42,6 +43,7 @@ bool TunnelServer::start(QString* error)
         if (info.addresses().isEmpty())
         {
             *error = QStringLiteral("cannot resolve --listen host %1").arg(listen->host);
+            m_startError = QAbstractSocket::HostNotFoundError;
             return false;
         }
         host = info.addresses().first();
@@ -59,6 +61,7 @@ bool TunnelServer::start(QString* error)
                          .arg(host.toString())
                          .arg(port)
                          .arg(server->errorString());
+            m_startError = server->serverError();
             delete server;
             stop();
             return false;

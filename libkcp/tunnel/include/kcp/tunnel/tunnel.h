@@ -3,6 +3,7 @@
 #include "kcp/tunnel/kcptun_config.h"
 #include "kcp/tunnel/tunnel_snapshot.h"
 
+#include <QAbstractSocket>
 #include <QObject>
 #include <QString>
 #include <QTimer>
@@ -45,6 +46,11 @@ public:
 
     State state() const { return m_state; }
     QString errorString() const { return m_error; }
+    // The socket error behind a failed start: AddressInUseError (the port is taken),
+    // SocketAddressNotAvailableError (no such local address, e.g. before the network is up),
+    // HostNotFoundError (the listen host does not resolve) may pass on their own; anything else,
+    // including every config problem (UnknownSocketError), will not.
+    QAbstractSocket::SocketError startSocketError() const { return m_startError; }
     const KcptunConfig& config() const { return m_config; }
     // The bound local port: TCP for a client, the first UDP port for a server.
     quint16 port() const;
@@ -68,6 +74,7 @@ private:
     KcptunConfig m_config;
     State m_state = State::Stopped;
     QString m_error;
+    QAbstractSocket::SocketError m_startError = QAbstractSocket::UnknownSocketError;
     std::unique_ptr<TunnelClient> m_client;
     std::unique_ptr<TunnelServer> m_server;
     SnmpCounters m_snmp;

@@ -3,6 +3,7 @@
 #include "kcp/tunnel/kcptun_config.h"
 #include "kcp/tunnel/tunnel_snapshot.h"
 
+#include <QAbstractSocket>
 #include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
@@ -36,6 +37,8 @@ public:
 
     // Binds the TCP listener. On failure returns false with the reason in *error.
     bool start(QString* error);
+    // The socket error behind the last failed start(); UnknownSocketError when it was no bind.
+    QAbstractSocket::SocketError startError() const { return m_startError; }
     void stop();
 
     quint16 port() const;  // the bound TCP port (useful with port 0)
@@ -64,6 +67,7 @@ private:
     void scavenge();
 
     KcptunConfig m_config;
+    QAbstractSocket::SocketError m_startError = QAbstractSocket::UnknownSocketError;
     SessionKey m_key{};
     QTcpServer* m_listener = nullptr;
     std::vector<Slot> m_slots;

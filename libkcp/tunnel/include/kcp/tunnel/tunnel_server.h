@@ -4,6 +4,7 @@
 #include "kcp/tunnel/kcptun_config.h"
 #include "kcp/tunnel/tunnel_snapshot.h"
 
+#include <QAbstractSocket>
 #include <QObject>
 #include <QString>
 
@@ -37,6 +38,8 @@ public:
 
     // Binds the UDP port(s). On failure returns false with the reason in *error.
     bool start(QString* error);
+    // The socket error behind the last failed start(); UnknownSocketError when it was no bind.
+    QAbstractSocket::SocketError startError() const { return m_startError; }
     void stop();
 
     // The first bound UDP port (useful with port 0).
@@ -59,6 +62,7 @@ private:
     void onSnmp(const SnmpCounters& counters);
 
     KcptunConfig m_config;
+    QAbstractSocket::SocketError m_startError = QAbstractSocket::UnknownSocketError;
     std::uint64_t m_csumErrors = 0;  // InCsumErrors already reported
     qint64 m_lastCsumWarningMs = -1;
     std::vector<net::KcpServer*> m_servers;
