@@ -363,9 +363,11 @@ void MainWindow::updateSelection()
     }
     const auto state = m_tunnels.state(id);
     const bool running = state == TunnelManager::State::Running;
-    m_startStop->setText(running ? tr("Stop “%1”").arg(profile->name)
-                                 : tr("Start “%1”").arg(profile->name));
-    m_startStopAction->setText(running ? tr("&Stop") : tr("&Start"));
+    // A tunnel waiting to retry is one the user asked for: the button stops the retries.
+    const bool wanted = running || m_tunnels.isRetrying(id);
+    m_startStop->setText(wanted ? tr("Stop “%1”").arg(profile->name)
+                                : tr("Start “%1”").arg(profile->name));
+    m_startStopAction->setText(wanted ? tr("&Stop") : tr("&Start"));
     m_detailTitle->setText(profile->name);
     const auto& c = profile->config;
     QString summary = profile->isClient()
@@ -631,7 +633,7 @@ void MainWindow::toggleSelectedTunnel()
     const QString id = selectedProfileId();
     if (!m_store.find(id))
         return;
-    if (m_tunnels.isRunning(id))
+    if (m_tunnels.isRunning(id) || m_tunnels.isRetrying(id))
         m_tunnels.stop(id);
     else
         m_tunnels.start(id); // failures arrive through tunnelStateChanged

@@ -64,6 +64,12 @@ ProfileEditorDialog::ProfileEditorDialog(const app::Profile& profile, QWidget* p
     m_role->addItem(tr("Server (KCP listener → TCP target)"), int(TunnelRole::Server));
     m_role->setCurrentIndex(profile.isClient() ? 0 : 1);
     head->addRow(tr("&Role:"), m_role);
+    m_autoStart = new QCheckBox(tr("Start this tunnel when KcpDesk starts (and keep trying until "
+                                   "its address and port are free)"),
+                                this);
+    m_autoStart->setObjectName(QStringLiteral("autoStart"));
+    m_autoStart->setChecked(profile.autoStart);
+    head->addRow(QString(), m_autoStart);
     layout->addLayout(head);
 
     m_tabs = new QTabWidget(this);
@@ -196,6 +202,7 @@ app::Profile ProfileEditorDialog::profile() const
 {
     app::Profile p = m_original;
     p.name = m_name->text().trimmed();
+    p.autoStart = m_autoStart->isChecked();
     const auto role = TunnelRole(m_role->currentData().toInt());
     p.config = KcptunConfig::defaults(role);
     for (const KcptunOption& option : kcp::tunnel::kcptunOptions(role))

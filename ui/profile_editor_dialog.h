@@ -5,6 +5,7 @@
 #include <QDialog>
 #include <QHash>
 
+class QCheckBox;
 class QComboBox;
 class QDialogButtonBox;
 class QFormLayout;
@@ -40,6 +41,7 @@ private:
     app::Profile m_original;
     QLineEdit* m_name = nullptr;
     QComboBox* m_role = nullptr;
+    QCheckBox* m_autoStart = nullptr;
     QTabWidget* m_tabs = nullptr;
     QHash<QString, QWidget*> m_fields;
     QLabel* m_messages = nullptr;

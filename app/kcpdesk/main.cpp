@@ -54,7 +54,11 @@ int main(int argc, char** argv)
     const QCommandLineOption screenshotDelay(
         "screenshot-delay", QApplication::translate("main", "Seconds before the screenshot."), "s",
         "8");
-    parser.addOptions({profiles, lab, compare, screenshot, screenshotDelay});
+    const QCommandLineOption noAutoStart(
+        "no-autostart",
+        QApplication::translate("main", "Do not start the profiles marked "
+                                        "\"Start this tunnel when KcpDesk starts\"."));
+    parser.addOptions({profiles, lab, compare, screenshot, screenshotDelay, noAutoStart});
     parser.process(application);
 
     ui::MainWindow window(parser.value(profiles));
@@ -67,6 +71,8 @@ int main(int argc, char** argv)
                                                     QApplication::translate("main", "Profiles"),
                                                     window.loadError());
                            });
+    if (!parser.isSet(noAutoStart) && !parser.isSet(screenshot))
+        window.tunnels().startAutoStartProfiles();
     if (parser.isSet(lab))
     {
         if (parser.isSet(compare))

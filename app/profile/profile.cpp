@@ -29,6 +29,7 @@ Profile Profile::duplicate(const QString& newName) const
     Profile copy = *this;
     copy.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     copy.name = newName;
+    copy.autoStart = false;
     return copy;
 }
 
@@ -57,6 +58,7 @@ QJsonObject Profile::toJson() const
     return QJsonObject{{QStringLiteral("id"), id},
                        {QStringLiteral("name"), name},
                        {QStringLiteral("role"), roleName(config.role)},
+                       {QStringLiteral("autoStart"), autoStart},
                        {QStringLiteral("kcptun"), kcp::tunnel::toKcptunJson(config)}};
 }
 
@@ -74,7 +76,15 @@ std::optional<Profile> Profile::fromJson(const QJsonObject& object, QString* err
         *error = tr("a profile needs a \"name\" string and a \"kcptun\" object");
         return std::nullopt;
     }
+    const QJsonValue autoStart = object.value(QStringLiteral("autoStart"));
+    if (!autoStart.isUndefined() && !autoStart.isBool())
+    {
+        *error = tr("profile \"%1\": \"autoStart\" must be true or false")
+                     .arg(object.value(QStringLiteral("name")).toString());
+        return std::nullopt;
+    }
     Profile profile;
+    profile.autoStart = autoStart.toBool(false);
     profile.id = object.value(QStringLiteral("id")).toString();
     if (QUuid::fromString(profile.id).isNull())
         profile.id = QUuid::createUuid().toString(QUuid::WithoutBraces);

@@ -23,9 +23,12 @@ public:
     QString id; // QUuid without braces, assigned by Profile::create()
     QString name;
     kcp::tunnel::KcptunConfig config;
+    // KcpDesk starts the tunnel when it starts (and keeps trying while the network comes up).
+    bool autoStart = false;
 
     static Profile create(const QString& name, kcp::tunnel::TunnelRole role);
-    // Same settings, new id, name "<name> (copy)".
+    // Same settings, new id, name "<name> (copy)"; not started with KcpDesk (two tunnels on
+    // one port would fail against each other).
     Profile duplicate(const QString& newName) const;
 
     bool isClient() const { return config.role == kcp::tunnel::TunnelRole::Client; }
@@ -37,7 +40,8 @@ public:
     QStringList problems() const;
     QStringList warnings() const;
 
-    // Storage form: {"id", "name", "role": "client"|"server", "kcptun": {kcptun JSON keys}}.
+    // Storage form: {"id", "name", "role": "client"|"server", "autoStart": bool,
+    // "kcptun": {kcptun JSON keys}}; autoStart may be absent (false).
     QJsonObject toJson() const;
     // nullopt and *error set when the object is not a profile (missing role, wrong types ...).
     static std::optional<Profile> fromJson(const QJsonObject& object, QString* error);

@@ -1,11 +1,13 @@
 #include "tunnel/tunnel_manager.h"
 
 #include "stats/tunnel_reading.h"
+#include "tunnel/port_holder.h"
 
 #include "kcp/net/worker_pool.h"
 
 #include <QColor>
 #include <QDateTime>
+#include <QNetworkInformation>
 
 #include <algorithm>
 
@@ -46,6 +48,17 @@ TunnelManager::TunnelManager(ProfileStore& store, QObject* parent)
     connect(&store, &QAbstractItemModel::dataChanged, this,
             [this](const QModelIndex& from, const QModelIndex& to)
             { emit dataChanged(index(from.row()), index(to.row())); });
+    // Where the platform can tell (NetworkManager on Linux), a network coming up ends the wait of
+    // tunnels that failed for want of it; elsewhere the back-off alone brings them up.
+    if (QNetworkInformation::loadBackendByFeatures(QNetworkInformation::Feature::Reachability))
+        connect(QNetworkInformation::instance(), &QNetworkInformation::reachabilityChanged, this,
+                [this](QNetworkInformation::Reachability reachability)
+                {
+                    if (reachability == QNetworkInformation::Reachability::Local ||
+                        reachability == QNetworkInformation::Reachability::Site ||
+                        reachability == QNetworkInformation::Reachability::Online)
+                        retryWaitingNow();
+                });
 }
 
 TunnelManager::~TunnelManager()
@@ -66,10 +79,31 @@ TunnelManager::Entry& TunnelManager::entry(const QString& id)
 
 bool TunnelManager::start(const QString& id)
 {
+    if (!m_store.find(id))
+        return false;
+    Entry& e = entry(id);
+    e.wanted = true;
+    e.failedAttempts = 0;
+    return attempt(id);
+}
+
+int TunnelManager::startAutoStartProfiles()
+{
+    int running = 0;
+    for (const Profile& profile : m_store.profiles())
+        if (profile.autoStart)
+            running += start(profile.id) ? 1 : 0;
+    return running;
+}
+
+bool TunnelManager::attempt(const QString& id)
+{
     const Profile* profile = m_store.find(id);
     if (!profile)
         return false;
     Entry& e = entry(id);
+    e.retryTimer.stop();
+    e.retryAt = {};
     if (e.tunnel)
     {
         e.tunnel->disconnect(this);
@@ -86,7 +120,7 @@ bool TunnelManager::start(const QString& id)
     e.deriver.reset(0);
     connect(e.tunnel.get(), &Tunnel::stateChanged, this,
             [this, id](Tunnel::State state, const QString& message)
-            { onState(id, state, message); });
+            { onTunnelState(id, state, message); });
     connect(e.tunnel.get(), &Tunnel::snapshotUpdated, this,
             [this, id](const TunnelSnapshot& snapshot) { onSnapshot(id, snapshot); });
     connect(e.tunnel.get(), &Tunnel::sessionClosed, this,
@@ -104,16 +138,48 @@ bool TunnelManager::start(const QString& id)
 void TunnelManager::stop(const QString& id)
 {
     auto it = m_entries.find(id);
-    if (it == m_entries.end() || !(*it)->tunnel)
+    if (it == m_entries.end())
         return;
-    (*it)->tunnel->stop();
+    Entry& e = **it;
+    e.wanted = false;
+    const bool wasRetrying = e.retryTimer.isActive();
+    e.retryTimer.stop();
+    e.retryAt = {};
+    if (e.tunnel)
+        e.tunnel->stop();
+    if (wasRetrying)
+        onState(id, State::Stopped, tr("stopped; no more retries"));
 }
 
 void TunnelManager::stopAll()
 {
-    for (auto it = m_entries.begin(); it != m_entries.end(); ++it)
-        if ((*it)->tunnel)
-            (*it)->tunnel->stop();
+    for (const QString& id : m_entries.keys())
+        stop(id);
+}
+
+bool TunnelManager::isRetrying(const QString& id) const
+{
+    auto it = m_entries.find(id);
+    return it != m_entries.end() && (*it)->retryTimer.isActive();
+}
+
+QDateTime TunnelManager::nextRetry(const QString& id) const
+{
+    auto it = m_entries.find(id);
+    return it == m_entries.end() ? QDateTime() : (*it)->retryAt;
+}
+
+int TunnelManager::failedAttempts(const QString& id) const
+{
+    auto it = m_entries.find(id);
+    return it == m_entries.end() ? 0 : (*it)->failedAttempts;
+}
+
+void TunnelManager::retryWaitingNow()
+{
+    for (const QString& id : m_entries.keys())
+        if (isRetrying(id))
+            attempt(id);
 }
 
 TunnelManager::State TunnelManager::state(const QString& id) const
@@ -164,6 +230,69 @@ void TunnelManager::onSnapshot(const QString& id, const TunnelSnapshot& snapshot
     emit sampleAdded(id, sample);
 }
 
+void TunnelManager::onTunnelState(const QString& id, State state, const QString& message)
+{
+    Entry& e = entry(id);
+    if (state != State::Failed || !e.tunnel)
+    {
+        if (state == State::Running)
+            e.failedAttempts = 0;
+        onState(id, state, message);
+        return;
+    }
+    const QAbstractSocket::SocketError error = e.tunnel->startSocketError();
+    QString text = message;
+    if (error == QAbstractSocket::AddressInUseError)
+        if (const QString hint = portHint(id); !hint.isEmpty())
+            text += QStringLiteral(" (") + hint + QLatin1Char(')');
+    if (e.wanted && RetryBackoff::isWorthRetrying(error))
+    {
+        ++e.failedAttempts;
+        const int delay = m_backoff.delayMs(e.failedAttempts);
+        e.retryAt = QDateTime::currentDateTime().addMSecs(delay);
+        e.retryTimer.setSingleShot(true);
+        e.retryTimer.disconnect(this);
+        connect(&e.retryTimer, &QTimer::timeout, this, [this, id] { attempt(id); });
+        e.retryTimer.start(delay);
+        text += QLatin1Char(' ') + tr("Trying again at %1 (attempt %2).")
+                                       .arg(e.retryAt.time().toString(Qt::ISODate))
+                                       .arg(e.failedAttempts + 1);
+    }
+    onState(id, state, text);
+}
+
+QString TunnelManager::portHint(const QString& id) const
+{
+    const Profile* profile = m_store.find(id);
+    if (!profile)
+        return {};
+    const auto address =
+        profile->isClient() ? profile->config.localAddress() : profile->config.listenAddress();
+    if (!address)
+        return {};
+    const int last = std::min<int>(address->maxPort, address->minPort + 15);
+    for (int port = address->minPort; port <= last && port > 0; ++port)
+    {
+        // A profile of ours first: two profiles on one port is the likely mistake.
+        for (const Profile& other : m_store.profiles())
+        {
+            if (other.id == id || other.isClient() != profile->isClient() || !isRunning(other.id))
+                continue;
+            const auto theirs =
+                other.isClient() ? other.config.localAddress() : other.config.listenAddress();
+            if (theirs && port >= theirs->minPort && port <= theirs->maxPort)
+                return tr("port %1 is used by the running profile “%2”").arg(port).arg(other.name);
+        }
+        const auto holder = findPortHolder(
+            profile->isClient() ? PortProtocol::Tcp : PortProtocol::Udp, quint16(port));
+        if (holder)
+            return tr("port %1 is held by %2; stop it or choose another port")
+                .arg(port)
+                .arg(holder->toString());
+    }
+    return {};
+}
+
 void TunnelManager::onState(const QString& id, State state, const QString& message)
 {
     Entry& e = entry(id);
@@ -212,6 +341,9 @@ QVariant TunnelManager::data(const QModelIndex& index, int role) const
         const QString what = profile.isClient() ? tr("client") : tr("server");
         if (s == State::Running)
             return tr("%1\n%2, running on port %3").arg(profile.name, what).arg(port(profile.id));
+        if (isRetrying(profile.id))
+            return tr("%1\n%2, failed; trying again at %3")
+                .arg(profile.name, what, nextRetry(profile.id).time().toString(Qt::ISODate));
         return tr("%1\n%2, %3").arg(profile.name, what, stateText(s));
     }
     case Qt::ToolTipRole:
@@ -230,6 +362,8 @@ QVariant TunnelManager::data(const QModelIndex& index, int role) const
         return port(profile.id);
     case NameRole:
         return profile.name;
+    case RetryRole:
+        return nextRetry(profile.id);
     default:
         return {};
     }

@@ -3,12 +3,15 @@
 #include "profile/profile_store.h"
 #include "stats/sample_deriver.h"
 #include "stats/stats_series.h"
+#include "tunnel/retry_backoff.h"
 
 #include "kcp/tunnel/tunnel.h"
 
 #include <QAbstractListModel>
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QHash>
+#include <QTimer>
 
 #include <memory>
 
@@ -20,6 +23,11 @@ namespace app
 // store, in the store's order (rows follow the store's inserts, removals and edits), showing
 // the name and, on a second line, the tunnel's state, so a view of it is the profile list with
 // live states.
+//
+// A supervisor too: a start that fails for a reason that may pass (a port still held, an address
+// not there yet; RetryBackoff) is tried again with back-off, and at once when the network comes
+// up, until the tunnel runs or stop() is called. "Address in use" names the holder: another
+// profile of ours, or a process (PortHolder).
 //
 // Lives on the GUI thread (the Tunnels emit there). Removing a running profile stops it.
 class TunnelManager : public QAbstractListModel
@@ -36,16 +44,29 @@ public:
         MessageRole, // last state message: the error when Failed
         PortRole,    // bound port while running, else 0
         NameRole,    // the bare profile name (DisplayRole adds the state)
+        RetryRole,   // when a failed start is tried again (QDateTime), else invalid
     };
 
     explicit TunnelManager(ProfileStore& store, QObject* parent = nullptr);
     ~TunnelManager() override;
 
     // Starts the profile's tunnel (restarts it if running). False with message(id) set when the
-    // profile is unknown, invalid, or its port is taken.
+    // profile is unknown, invalid, or its port is taken; in the last case it keeps trying.
     bool start(const QString& id);
+    // Stops the tunnel, or its retries.
     void stop(const QString& id);
     void stopAll();
+    // Starts every profile marked autoStart; returns how many of them run now.
+    int startAutoStartProfiles();
+
+    // The start failed and will be tried again at nextRetry(id).
+    bool isRetrying(const QString& id) const;
+    QDateTime nextRetry(const QString& id) const;
+    // Failed starts in a row since start(id).
+    int failedAttempts(const QString& id) const;
+    void setRetryBackoff(const RetryBackoff& backoff) { m_backoff = backoff; }
+    // Tries every waiting tunnel now; called when the network becomes reachable.
+    void retryWaitingNow();
 
     State state(const QString& id) const;
     QString message(const QString& id) const;
@@ -79,9 +100,16 @@ private:
         StatsSeries series;
         SampleDeriver deriver;
         QElapsedTimer clock;
+        bool wanted = false; // started by the user (or autoStart) and not stopped since
+        int failedAttempts = 0;
+        QTimer retryTimer;
+        QDateTime retryAt;
     };
 
     Entry& entry(const QString& id);
+    bool attempt(const QString& id);
+    void onTunnelState(const QString& id, State state, const QString& message);
+    QString portHint(const QString& id) const;
     void onSnapshot(const QString& id, const kcp::tunnel::TunnelSnapshot& snapshot);
     void onState(const QString& id, State state, const QString& message);
     void notifyRow(const QString& id);
@@ -89,6 +117,7 @@ private:
     ProfileStore& m_store;
     QHash<QString, std::shared_ptr<Entry>> m_entries;
     int m_sampleIntervalMs = 1000;
+    RetryBackoff m_backoff;
 };
 
 } // namespace app

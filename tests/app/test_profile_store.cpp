@@ -76,6 +76,7 @@ void TestProfileStore::roundTripKeepsEverySetting()
     server.config.mode = "manual";
     server.config.nodelay = 1;
     server.config.interval = 15;
+    server.autoStart = true;
     store.add(client);
     store.add(server);
     QVERIFY2(store.save(), qPrintable(store.errorString()));
@@ -93,6 +94,9 @@ void TestProfileStore::roundTripKeepsEverySetting()
     QVERIFY(!s.isClient());
     QCOMPARE(kcp::tunnel::toKcptunJson(s.config), kcp::tunnel::toKcptunJson(server.config));
     QCOMPARE(s.config.interval, 15);
+    QVERIFY(!c.autoStart);
+    QVERIFY(s.autoStart);
+    QVERIFY(!s.duplicate("copy").autoStart); // two tunnels on one port would fail each other
     QCOMPARE(loaded.data(loaded.index(0), Qt::DisplayRole).toString(), QString("Tokyo VPS"));
 }
 
@@ -190,6 +194,12 @@ void TestProfileStore::badProfileValueIsAnError()
         {"name": "no role", "kcptun": {}}]})");
     QVERIFY(!store.load());
     QVERIFY2(store.errorString().contains("role"), qPrintable(store.errorString()));
+
+    writeAll(path, R"({"format": "kcpdesk-profiles", "version": 1, "profiles": [
+        {"name": "boot", "role": "server", "autoStart": "yes", "kcptun": {}}]})");
+    QVERIFY(!store.load());
+    QVERIFY2(store.errorString().contains("autoStart") && store.errorString().contains("boot"),
+             qPrintable(store.errorString()));
 
     writeAll(path, R"({"format": "kcpdesk-profiles", "version": 99, "profiles": []})");
     QVERIFY(!store.load());

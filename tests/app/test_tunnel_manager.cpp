@@ -2,6 +2,9 @@
 // by id, bytes echoed through them by a real TCP echo server, live samples of the sessions,
 // state changes as signals and model rows, a clear error for a port already in use or a
 // setting the library refuses, and the advisor's word on a client whose key the server rejects.
+// The supervisor: a held port is retried with back-off until it is free (and at once on
+// retryWaitingNow), named with its holder, stopped on stop(); config problems are not retried;
+// autoStart profiles start together.
 
 #include "../tunnel/tcp_echo_server.h"
 #include "advisor/link_advisor.h"
@@ -43,6 +46,12 @@ private slots:
     void invalidProfileFailsWithTheLibrarysReason();
     void removingARunningProfileStopsIt();
     void wrongKeyLooksLikeSilenceAndIsSaid();
+    void backoffDoublesUpToItsCap();
+    void heldPortIsRetriedUntilFree();
+    void stopEndsTheRetries();
+    void retryWaitingNowTriesAtOnce();
+    void portOfAnotherRunningProfileIsNamed();
+    void autoStartProfilesStartTogether();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -173,8 +182,17 @@ void TestTunnelManager::portInUseIsAClearError()
     QCOMPARE(states[0][1].value<State>(), State::Failed);
     const QString message = m_manager->message(client.id);
     QVERIFY2(message.contains(address) && message.contains("in use"), qPrintable(message));
+    // The holder is this test process: named with its pid, as a forgotten kcptun would be.
+    QVERIFY2(
+        message.contains(
+            QStringLiteral("test_tunnel_manager (pid %1)").arg(QCoreApplication::applicationPid())),
+        qPrintable(message));
     QCOMPARE(m_manager->index(0).data(TunnelManager::MessageRole).toString(), message);
     QCOMPARE(m_manager->index(0).data(Qt::ToolTipRole).toString(), message);
+    QVERIFY(m_manager->isRetrying(client.id));
+    QVERIFY(m_manager->index(0).data(TunnelManager::RetryRole).toDateTime().isValid());
+    QVERIFY2(m_manager->index(0).data().toString().contains("trying again"),
+             qPrintable(m_manager->index(0).data().toString()));
 
     // Once the port is free, the same profile starts.
     busy.close();
@@ -192,6 +210,7 @@ void TestTunnelManager::invalidProfileFailsWithTheLibrarysReason()
     QCOMPARE(m_manager->state(bad.id), State::Failed);
     const QString message = m_manager->message(bad.id);
     QVERIFY2(message.contains("rot13") && message.contains("keepalive"), qPrintable(message));
+    QVERIFY(!m_manager->isRetrying(bad.id)); // a config mistake does not pass by waiting
     QVERIFY(!m_manager->start("no-such-id"));
 }
 
@@ -275,6 +294,126 @@ void TestTunnelManager::wrongKeyLooksLikeSilenceAndIsSaid()
     for (const Advice& a : advisor.advise(LinkAdvisor::summarize(*fresh, 0, 60, config.sndwnd),
                                           fixed.effectiveConfig()))
         QVERIFY(a.kind != Advice::Kind::NoAnswer);
+}
+
+void TestTunnelManager::backoffDoublesUpToItsCap()
+{
+    const RetryBackoff backoff; // 1 s doubling up to a minute
+    QList<int> delays;
+    for (int attempt = 1; attempt <= 9; ++attempt)
+        delays << backoff.delayMs(attempt);
+    QCOMPARE(delays, (QList<int>{1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000}));
+    QCOMPARE(backoff.delayMs(1000000), 60000);
+    QVERIFY(RetryBackoff::isWorthRetrying(QAbstractSocket::AddressInUseError));
+    QVERIFY(RetryBackoff::isWorthRetrying(QAbstractSocket::SocketAddressNotAvailableError));
+    QVERIFY(!RetryBackoff::isWorthRetrying(QAbstractSocket::SocketAccessError));
+    QVERIFY(!RetryBackoff::isWorthRetrying(QAbstractSocket::UnknownSocketError));
+}
+
+namespace
+{
+
+Profile clientOn(const QString& name, quint16 port)
+{
+    Profile client = Profile::create(name, TunnelRole::Client);
+    client.config.localaddr = QStringLiteral("127.0.0.1:%1").arg(port);
+    client.config.remoteaddr = "127.0.0.1:9";
+    return client;
+}
+
+} // namespace
+
+void TestTunnelManager::heldPortIsRetriedUntilFree()
+{
+    m_manager->setRetryBackoff({200, 400});
+    QTcpServer busy;
+    QVERIFY(busy.listen(QHostAddress::LocalHost, 0));
+    const Profile client = clientOn("held", busy.serverPort());
+    m_store->add(client);
+    QVERIFY(!m_manager->start(client.id));
+    QVERIFY(m_manager->isRetrying(client.id));
+    QCOMPARE(m_manager->failedAttempts(client.id), 1);
+    // Still held: the tries go on (200, 400, 400 ms ...), each one a failure.
+    QTRY_VERIFY_WITH_TIMEOUT(m_manager->failedAttempts(client.id) >= 3, 5000);
+    QCOMPARE(m_manager->state(client.id), State::Failed);
+    QVERIFY(m_manager->isRetrying(client.id));
+
+    busy.close();
+    QTRY_COMPARE_WITH_TIMEOUT(m_manager->state(client.id), State::Running, 5000);
+    QVERIFY(!m_manager->isRetrying(client.id));
+    QCOMPARE(m_manager->failedAttempts(client.id), 0);
+    QCOMPARE(m_manager->port(client.id), client.config.localAddress()->minPort);
+}
+
+void TestTunnelManager::stopEndsTheRetries()
+{
+    m_manager->setRetryBackoff({200, 200});
+    QTcpServer busy;
+    QVERIFY(busy.listen(QHostAddress::LocalHost, 0));
+    const Profile client = clientOn("given up", busy.serverPort());
+    m_store->add(client);
+    QVERIFY(!m_manager->start(client.id));
+    QVERIFY(m_manager->isRetrying(client.id));
+    m_manager->stop(client.id);
+    QVERIFY(!m_manager->isRetrying(client.id));
+    QCOMPARE(m_manager->state(client.id), State::Stopped);
+
+    busy.close();
+    QTest::qWait(700); // three retry periods: none may start it
+    QCOMPARE(m_manager->state(client.id), State::Stopped);
+    QCOMPARE(m_manager->runningCount(), 0);
+}
+
+void TestTunnelManager::retryWaitingNowTriesAtOnce()
+{
+    m_manager->setRetryBackoff({60000, 60000});
+    QTcpServer busy;
+    QVERIFY(busy.listen(QHostAddress::LocalHost, 0));
+    const Profile client = clientOn("network back", busy.serverPort());
+    m_store->add(client);
+    QVERIFY(!m_manager->start(client.id));
+    QVERIFY(m_manager->isRetrying(client.id));
+    QVERIFY(m_manager->nextRetry(client.id) > QDateTime::currentDateTime().addSecs(50));
+    busy.close();
+    m_manager->retryWaitingNow(); // what a network coming up triggers
+    QCOMPARE(m_manager->state(client.id), State::Running);
+    QVERIFY(!m_manager->isRetrying(client.id));
+}
+
+void TestTunnelManager::portOfAnotherRunningProfileIsNamed()
+{
+    const quint16 port = freeUdpPort();
+    Profile first = Profile::create("first", TunnelRole::Server);
+    first.config.listen = QStringLiteral("127.0.0.1:%1").arg(port);
+    first.config.target = "127.0.0.1:9";
+    const Profile second = first.duplicate("second");
+    m_store->add(first);
+    m_store->add(second);
+    m_manager->setRetryBackoff({200, 200});
+    QVERIFY2(m_manager->start(first.id), qPrintable(m_manager->message(first.id)));
+    QVERIFY(!m_manager->start(second.id));
+    const QString message = m_manager->message(second.id);
+    QVERIFY2(message.contains(
+                 QStringLiteral("port %1 is used by the running profile “first”").arg(port)),
+             qPrintable(message));
+    m_manager->stop(first.id);
+    QTRY_COMPARE_WITH_TIMEOUT(m_manager->state(second.id), State::Running, 5000);
+}
+
+void TestTunnelManager::autoStartProfilesStartTogether()
+{
+    Profile a = clientOn("at login", 0);
+    a.autoStart = true;
+    const Profile b = clientOn("by hand", 0);
+    Profile c = clientOn("also at login", 0);
+    c.autoStart = true;
+    m_store->add(a);
+    m_store->add(b);
+    m_store->add(c);
+    QCOMPARE(m_manager->startAutoStartProfiles(), 2);
+    QCOMPARE(m_manager->state(a.id), State::Running);
+    QCOMPARE(m_manager->state(b.id), State::Stopped);
+    QCOMPARE(m_manager->state(c.id), State::Running);
 }
 
 QTEST_GUILESS_MAIN(TestTunnelManager)

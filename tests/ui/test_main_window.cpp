@@ -11,6 +11,7 @@
 
 #include <QAbstractButton>
 #include <QAction>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFile>
@@ -109,11 +110,15 @@ void TestMainWindow::addProfileStartItAndSeeErrors()
     QVERIFY2(messages->text().contains("keepalive"), qPrintable(messages->text()));
     keepalive->setValue(10);
     QVERIFY2(ok->isEnabled(), qPrintable(messages->text()));
+    auto* autoStart = editor->findChild<QCheckBox*>("autoStart");
+    QVERIFY(autoStart && !autoStart->isChecked());
+    autoStart->setChecked(true);
     QTest::mouseClick(ok, Qt::LeftButton);
 
     QCOMPARE(list->model()->rowCount(), 1);
     QCOMPARE(window.profileStore().profiles()[0].name, QString("Office link"));
     QCOMPARE(window.profileStore().profiles()[0].config.mode, QString("fast3"));
+    QVERIFY(window.profileStore().profiles()[0].autoStart);
     QCOMPARE(window.selectedProfileId(), window.profileStore().profiles()[0].id);
     QFile saved(profiles);
     QVERIFY(saved.open(QIODevice::ReadOnly));
@@ -128,6 +133,16 @@ void TestMainWindow::addProfileStartItAndSeeErrors()
                  banner.contains(QString::number(busy.serverPort())),
              qPrintable(banner));
     QVERIFY(window.findChild<QLabel*>("detailState")->text().contains("Failed"));
+    // ... and the holder (this process), and that it will be tried again: the button stops that.
+    QVERIFY2(banner.contains(QStringLiteral("pid %1").arg(QCoreApplication::applicationPid())) &&
+                 banner.contains("Trying again"),
+             qPrintable(banner));
+    QVERIFY2(list->currentIndex().data().toString().contains("trying again"),
+             qPrintable(list->currentIndex().data().toString()));
+    QVERIFY(start->text().contains("Stop"));
+    QTest::mouseClick(start, Qt::LeftButton);
+    QVERIFY(!window.tunnels().isRetrying(window.selectedProfileId()));
+    QVERIFY(start->text().contains("Start"));
 
     // Duplicate, point the copy at a free port, start it: the list shows it running.
     clickAction(window, "duplicateProfile");
