@@ -1,6 +1,7 @@
 #include "ui/lab_panel.h"
 
 #include "kcp/packet_crypto.h"
+#include "stats/sample_headline.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -19,16 +20,6 @@
 
 namespace ui
 {
-
-namespace
-{
-
-QString mbit(double bps)
-{
-    return QCoreApplication::translate("ui::LabPanel", "%1 Mbit/s").arg(bps / 1e6, 0, 'f', 1);
-}
-
-} // namespace
 
 LabPanel::LabPanel(QWidget* parent) : QWidget(parent)
 {
@@ -265,7 +256,7 @@ void LabPanel::setCompareWithoutFec(bool on)
 void LabPanel::showSample(const app::StatsSample& s, const app::StatsSample* comparison)
 {
     QString text = tr("Goodput %1, SRTT %2 ms, RTO %3 ms, %4 retransmissions/s.")
-                       .arg(mbit(s.goodputInBps))
+                       .arg(app::bitRateText(s.goodputInBps))
                        .arg(s.srttMs, 0, 'f', 0)
                        .arg(s.rtoMs, 0, 'f', 0)
                        .arg(s.retransPerS, 0, 'f', 0);
@@ -281,7 +272,7 @@ void LabPanel::showSample(const app::StatsSample& s, const app::StatsSample* com
                                        .arg(s.emulatedLossPercent, 0, 'f', 1);
     if (comparison)
         text += QStringLiteral("\n") + tr("FEC off: goodput %1, %2 retransmissions/s.")
-                                           .arg(mbit(comparison->goodputInBps))
+                                           .arg(app::bitRateText(comparison->goodputInBps))
                                            .arg(comparison->retransPerS, 0, 'f', 0);
     m_figures->setText(text);
 }

@@ -1,5 +1,6 @@
 #include "tunnel/tunnel_manager.h"
 
+#include "stats/sample_headline.h"
 #include "stats/tunnel_reading.h"
 #include "tunnel/port_holder.h"
 
@@ -227,6 +228,7 @@ void TunnelManager::onSnapshot(const QString& id, const TunnelSnapshot& snapshot
     Entry& e = entry(id);
     const StatsSample sample = e.deriver.next(readingFromSnapshot(snapshot, e.clock.elapsed()));
     e.series.append(sample);
+    notifyRow(id); // the row's headline
     emit sampleAdded(id, sample);
 }
 
@@ -340,7 +342,13 @@ QVariant TunnelManager::data(const QModelIndex& index, int role) const
     {
         const QString what = profile.isClient() ? tr("client") : tr("server");
         if (s == State::Running)
-            return tr("%1\n%2, running on port %3").arg(profile.name, what).arg(port(profile.id));
+        {
+            QString text =
+                tr("%1\n%2, running on port %3").arg(profile.name, what).arg(port(profile.id));
+            if (const StatsSeries* samples = series(profile.id); samples && !samples->isEmpty())
+                text += QLatin1Char('\n') + sampleHeadline(samples->latest());
+            return text;
+        }
         if (isRetrying(profile.id))
             return tr("%1\n%2, failed; trying again at %3")
                 .arg(profile.name, what, nextRetry(profile.id).time().toString(Qt::ISODate));

@@ -4,6 +4,7 @@
 // sum.
 
 #include "stats/sample_deriver.h"
+#include "stats/sample_headline.h"
 #include "stats/stats_series.h"
 
 #include <QtTest>
@@ -34,6 +35,7 @@ private slots:
     void lossNeedsFecSequenceNumbers();
     void shrinkingCountersGiveZeroNotWraparound();
     void emulatedLossFromLinkCounters();
+    void headlineSaysRttRatesLossAndWire();
 };
 
 void TestStatsSeries::keepsNewestInOrder()
@@ -199,6 +201,26 @@ void TestStatsSeries::emulatedLossFromLinkCounters()
     s = deriver.next(r);
     QVERIFY(s.hasEmulatedLoss);
     QCOMPARE(s.emulatedLossPercent, 10.0);
+}
+
+void TestStatsSeries::headlineSaysRttRatesLossAndWire()
+{
+    QCOMPARE(bitRateText(840e3), QStringLiteral("840 kbit/s"));
+    QCOMPARE(bitRateText(12.34e6), QStringLiteral("12.3 Mbit/s"));
+    StatsSample s;
+    QCOMPARE(sampleHeadline(s), QStringLiteral("no KCP session yet"));
+    s.sessions = 2;
+    s.srttMs = 41.6;
+    s.goodputInBps = 12.34e6;
+    s.goodputOutBps = 840e3;
+    s.wireOutBps = 1.1e6;
+    QCOMPARE(sampleHeadline(s),
+             QStringLiteral("RTT 42 ms · ↓ 12.3 Mbit/s ↑ 840 kbit/s · wire ×1.31"));
+    s.hasLinkLoss = true;
+    s.linkLossPercent = 1.24;
+    s.goodputOutBps = 100; // keepalives: no multiplier
+    QCOMPARE(sampleHeadline(s),
+             QStringLiteral("RTT 42 ms · ↓ 12.3 Mbit/s ↑ 0 kbit/s · loss 1.2 %"));
 }
 
 QTEST_APPLESS_MAIN(TestStatsSeries)

@@ -153,6 +153,11 @@ void TestTunnelManager::echoThroughClientAndServerProfiles()
     QVERIFY2(std::abs(sentBits - data.size() * 8.0) < 1.0, qPrintable(QString::number(sentBits)));
     QVERIFY2(std::abs(receivedBits - data.size() * 8.0) < 1.0,
              qPrintable(QString::number(receivedBits)));
+    // The row says how the tunnel does, from the latest sample.
+    const QString row = m_manager->index(m_store->indexOf(client.id)).data().toString();
+    QVERIFY2(row.contains(QStringLiteral("RTT %1 ms").arg(last.srttMs, 0, 'f', 0)) &&
+                 row.contains(QStringLiteral("↓ ")),
+             qPrintable(row));
 
     states.clear();
     m_manager->stop(client.id);
