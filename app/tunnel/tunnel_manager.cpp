@@ -52,14 +52,19 @@ TunnelManager::TunnelManager(ProfileStore& store, QObject* parent)
     // Where the platform can tell (NetworkManager on Linux), a network coming up ends the wait of
     // tunnels that failed for want of it; elsewhere the back-off alone brings them up.
     if (QNetworkInformation::loadBackendByFeatures(QNetworkInformation::Feature::Reachability))
-        connect(QNetworkInformation::instance(), &QNetworkInformation::reachabilityChanged, this,
+    {
+        QNetworkInformation* network = QNetworkInformation::instance();
+        connect(network, &QNetworkInformation::reachabilityChanged, this,
                 [this](QNetworkInformation::Reachability reachability)
                 {
                     if (reachability == QNetworkInformation::Reachability::Local ||
                         reachability == QNetworkInformation::Reachability::Site ||
                         reachability == QNetworkInformation::Reachability::Online)
-                        retryWaitingNow();
+                        networkChanged();
                 });
+        connect(network, &QNetworkInformation::transportMediumChanged, this,
+                &TunnelManager::networkChanged);
+    }
 }
 
 TunnelManager::~TunnelManager()
@@ -176,11 +181,15 @@ int TunnelManager::failedAttempts(const QString& id) const
     return it == m_entries.end() ? 0 : (*it)->failedAttempts;
 }
 
-void TunnelManager::retryWaitingNow()
+void TunnelManager::networkChanged()
 {
     for (const QString& id : m_entries.keys())
+    {
         if (isRetrying(id))
             attempt(id);
+        else if (isRunning(id))
+            m_entries[id]->tunnel->renewSessions();
+    }
 }
 
 TunnelManager::State TunnelManager::state(const QString& id) const

@@ -26,7 +26,8 @@ namespace app
 //
 // A supervisor too: a start that fails for a reason that may pass (a port still held, an address
 // not there yet; RetryBackoff) is tried again with back-off, and at once when the network comes
-// up, until the tunnel runs or stop() is called. "Address in use" names the holder: another
+// up, until the tunnel runs or stop() is called; a network change also renews running clients'
+// sessions. "Address in use" names the holder: another
 // profile of ours, or a process (PortHolder).
 //
 // Lives on the GUI thread (the Tunnels emit there). Removing a running profile stops it.
@@ -65,8 +66,10 @@ public:
     // Failed starts in a row since start(id).
     int failedAttempts(const QString& id) const;
     void setRetryBackoff(const RetryBackoff& backoff) { m_backoff = backoff; }
-    // Tries every waiting tunnel now; called when the network becomes reachable.
-    void retryWaitingNow();
+    // The network came up or changed (QNetworkInformation calls it where the platform tells):
+    // every waiting tunnel is tried now, and running clients take new KCP sessions for new
+    // connections, their old ones retiring after scavengettl (Tunnel::renewSessions).
+    void networkChanged();
 
     State state(const QString& id) const;
     QString message(const QString& id) const;

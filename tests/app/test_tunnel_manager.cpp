@@ -3,7 +3,7 @@
 // state changes as signals and model rows, a clear error for a port already in use or a
 // setting the library refuses, and the advisor's word on a client whose key the server rejects.
 // The supervisor: a held port is retried with back-off until it is free (and at once on
-// retryWaitingNow), named with its holder, stopped on stop(); config problems are not retried;
+// networkChanged), named with its holder, stopped on stop(); config problems are not retried;
 // autoStart profiles start together.
 
 #include "../tunnel/tcp_echo_server.h"
@@ -49,9 +49,10 @@ private slots:
     void backoffDoublesUpToItsCap();
     void heldPortIsRetriedUntilFree();
     void stopEndsTheRetries();
-    void retryWaitingNowTriesAtOnce();
+    void networkChangeRetriesAtOnce();
     void portOfAnotherRunningProfileIsNamed();
     void autoStartProfilesStartTogether();
+    void networkChangeRenewsClientSessions();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -369,7 +370,7 @@ void TestTunnelManager::stopEndsTheRetries()
     QCOMPARE(m_manager->runningCount(), 0);
 }
 
-void TestTunnelManager::retryWaitingNowTriesAtOnce()
+void TestTunnelManager::networkChangeRetriesAtOnce()
 {
     m_manager->setRetryBackoff({60000, 60000});
     QTcpServer busy;
@@ -380,7 +381,7 @@ void TestTunnelManager::retryWaitingNowTriesAtOnce()
     QVERIFY(m_manager->isRetrying(client.id));
     QVERIFY(m_manager->nextRetry(client.id) > QDateTime::currentDateTime().addSecs(50));
     busy.close();
-    m_manager->retryWaitingNow(); // what a network coming up triggers
+    m_manager->networkChanged(); // what a network coming up triggers
     QCOMPARE(m_manager->state(client.id), State::Running);
     QVERIFY(!m_manager->isRetrying(client.id));
 }
@@ -419,6 +420,46 @@ void TestTunnelManager::autoStartProfilesStartTogether()
     QCOMPARE(m_manager->state(a.id), State::Running);
     QCOMPARE(m_manager->state(b.id), State::Stopped);
     QCOMPARE(m_manager->state(c.id), State::Running);
+}
+
+void TestTunnelManager::networkChangeRenewsClientSessions()
+{
+    tunneltest::TcpEchoServer echo;
+    QVERIFY(echo.isListening());
+    const QString udp = QStringLiteral("127.0.0.1:%1").arg(freeUdpPort());
+    Profile server = Profile::create("server", TunnelRole::Server);
+    server.config.listen = udp;
+    server.config.target = QStringLiteral("127.0.0.1:%1").arg(echo.port());
+    Profile client = clientOn("roaming laptop", 0);
+    client.config.remoteaddr = udp;
+    m_store->add(server);
+    m_store->add(client);
+    QVERIFY2(m_manager->start(server.id), qPrintable(m_manager->message(server.id)));
+    QVERIFY2(m_manager->start(client.id), qPrintable(m_manager->message(client.id)));
+
+    auto connectAndEcho = [&](QTcpSocket& socket)
+    {
+        // The tunnel runs in this thread: wait with its event loop running, never blocked.
+        socket.connectToHost(QHostAddress::LocalHost, m_manager->port(client.id));
+        socket.write("hello");
+        QByteArray got;
+        const auto reading =
+            connect(&socket, &QTcpSocket::readyRead, this, [&] { got += socket.readAll(); });
+        const bool echoed = QTest::qWaitFor([&] { return got.size() >= 5; }, 10000);
+        disconnect(reading);
+        return echoed && got == "hello";
+    };
+    QTcpSocket before;
+    QVERIFY(connectAndEcho(before));
+    QCOMPARE(int(m_manager->snapshot(client.id).sessions.size()), 1);
+
+    m_manager->networkChanged(); // e.g. Wi-Fi to Ethernet: a new source address
+    QTcpSocket after;
+    QVERIFY(connectAndEcho(after));
+    const auto sessions = m_manager->snapshot(client.id).sessions;
+    QCOMPARE(int(sessions.size()), 2); // the old one retires after scavengettl
+    QVERIFY(sessions[0].conv != sessions[1].conv);
+    QCOMPARE(m_manager->state(server.id), State::Running); // a server has nothing to renew
 }
 
 QTEST_GUILESS_MAIN(TestTunnelManager)

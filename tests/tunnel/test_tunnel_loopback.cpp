@@ -1,7 +1,8 @@
 // The Tunnel facade end to end on 127.0.0.1, our client against our server (no kcptun needed):
 // start/stop from config values, state signals, snapshots, data intact through compression and
 // smux v2, a unix-socket target (a path, and Linux's abstract "@name"), and refusing bad configs
-// and busy ports with a reason.
+// and busy ports with a reason and the socket error a supervisor decides by; renewing a client's
+// sessions (after a network change) while its old streams go on until scavengettl.
 
 #include "kcp/tunnel/kcptun_command_line.h"
 #include "event_loop.h"
@@ -41,6 +42,7 @@ private slots:
     void echoThroughOurOwnPair();
     void stallingTargetGetsEveryByte();
     void refusesBadConfigAndBusyPort();
+    void renewedSessionsTakeNewConnections();
     void unixSocketTarget_data();
     void unixSocketTarget();
 };
@@ -184,6 +186,7 @@ void TestTunnelLoopback::refusesBadConfigAndBusyPort()
     QVERIFY(!t.start(bad));
     QCOMPARE(t.state(), Tunnel::State::Failed);
     QVERIFY(t.errorString().contains("rot13"));
+    QCOMPARE(t.startSocketError(), QAbstractSocket::UnknownSocketError);
 
     QTcpServer busy;
     QVERIFY(busy.listen(QHostAddress::LocalHost, 0));
@@ -192,6 +195,79 @@ void TestTunnelLoopback::refusesBadConfigAndBusyPort()
                               "127.0.0.1:9"});
     QVERIFY(!t.start(c));
     QVERIFY2(t.errorString().contains("cannot listen"), qPrintable(t.errorString()));
+    QCOMPARE(t.startSocketError(), QAbstractSocket::AddressInUseError);
+
+    // A server's UDP port in use, on both I/O backends.
+    QUdpSocket busyUdp;
+    QVERIFY(busyUdp.bind(QHostAddress::LocalHost, 0, QAbstractSocket::DontShareAddress));
+    const QString udp = QStringLiteral("127.0.0.1:%1").arg(busyUdp.localPort());
+    for (const char* backend : {"qt", "mmsg"})
+    {
+        qputenv("KCPDESK_IO", backend);
+        QVERIFY(!t.start(resolve(TunnelRole::Server, {"-l", udp, "-t", "127.0.0.1:9"})));
+        QVERIFY2(t.errorString().contains(udp.section(':', 1)), qPrintable(t.errorString()));
+        QCOMPARE(t.startSocketError(), QAbstractSocket::AddressInUseError);
+    }
+    qunsetenv("KCPDESK_IO");
+
+    // An address this machine does not have (TEST-NET-1): what a tunnel bound to a LAN address
+    // meets at login, before the network is up.
+    QVERIFY(!t.start(resolve(TunnelRole::Client, {"-l", "192.0.2.1:4000", "-r", "127.0.0.1:9"})));
+    QCOMPARE(t.startSocketError(), QAbstractSocket::SocketAddressNotAvailableError);
+    QVERIFY(!t.start(resolve(TunnelRole::Server, {"-l", "192.0.2.1:4000", "-t", "127.0.0.1:9"})));
+    QCOMPARE(t.startSocketError(), QAbstractSocket::SocketAddressNotAvailableError);
+}
+
+void TestTunnelLoopback::renewedSessionsTakeNewConnections()
+{
+    tunneltest::TcpEchoServer echo;
+    QVERIFY(echo.isListening());
+    QUdpSocket probe;
+    probe.bind(QHostAddress::LocalHost, 0);
+    const QString udp = QStringLiteral("127.0.0.1:%1").arg(probe.localPort());
+    probe.close();
+    Tunnel server;
+    QVERIFY2(server.start(resolve(TunnelRole::Server,
+                                  {"-l", udp, "-t", QStringLiteral("127.0.0.1:%1").arg(echo.port()),
+                                   "--key", "renew", "--quiet"})),
+             qPrintable(server.errorString()));
+    Tunnel client;
+    QVERIFY2(client.start(resolve(TunnelRole::Client, {"-l", "127.0.0.1:0", "-r", udp, "--key",
+                                                       "renew", "--scavengettl", "2", "--quiet"})),
+             qPrintable(client.errorString()));
+
+    auto echoes = [&](QTcpSocket& socket, const QByteArray& data)
+    {
+        QByteArray got;
+        auto c = connect(&socket, &QTcpSocket::readyRead, this, [&] { got += socket.readAll(); });
+        socket.write(data);
+        const bool ok = runEventLoopUntil([&] { return got.size() >= data.size(); }, 10000);
+        disconnect(c);
+        return ok && got == data;
+    };
+    const QByteArray first(64 << 10, 'a');
+    QTcpSocket old;
+    old.connectToHost(QHostAddress::LocalHost, client.port());
+    QVERIFY(old.waitForConnected(3000));
+    QVERIFY(echoes(old, first));
+    QCOMPARE(int(client.snapshot().sessions.size()), 1);
+    const quint32 oldConv = client.snapshot().sessions[0].conv;
+
+    client.renewSessions();
+    QTcpSocket fresh;
+    fresh.connectToHost(QHostAddress::LocalHost, client.port());
+    QVERIFY(fresh.waitForConnected(3000));
+    QVERIFY(echoes(fresh, QByteArray(64 << 10, 'b')));
+    const TunnelSnapshot both = client.snapshot();
+    QCOMPARE(int(both.sessions.size()), 2);
+    QVERIFY(both.sessions[0].conv != both.sessions[1].conv);
+    // The old stream goes on meanwhile ...
+    QVERIFY(echoes(old, QByteArray(16 << 10, 'c')));
+    // ... until scavengettl (2 s) retires its session; the new one stays.
+    QTRY_COMPARE_WITH_TIMEOUT(old.state(), QAbstractSocket::UnconnectedState, 6000);
+    QCOMPARE(int(client.snapshot().sessions.size()), 1);
+    QVERIFY(client.snapshot().sessions[0].conv != oldConv);
+    QVERIFY(echoes(fresh, QByteArray(16 << 10, 'd')));
 }
 
 void TestTunnelLoopback::unixSocketTarget_data()

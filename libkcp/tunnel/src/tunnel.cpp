@@ -72,6 +72,12 @@ void Tunnel::stop()
     setState(State::Stopped, QStringLiteral("stopped"));
 }
 
+void Tunnel::renewSessions()
+{
+    if (m_client)
+        m_client->renewSessions();
+}
+
 quint16 Tunnel::port() const
 {
     return m_client ? m_client->port() : m_server ? m_server->port() : 0;

@@ -110,6 +110,19 @@ TunnelSnapshot TunnelClient::snapshot() const
     return t;
 }
 
+void TunnelClient::renewSessions()
+{
+    const qint64 closeAt = m_clock.elapsed() + qint64(m_config.scavengettl) * 1000;
+    for (Slot& slot : m_slots)
+    {
+        if (slot.connection && !slot.connection->isClosed())
+            m_expiring.push_back({slot.connection, closeAt});
+        slot.connection = nullptr;
+    }
+    if (!m_expiring.empty() && !m_scavenger.isActive())
+        m_scavenger.start();
+}
+
 void TunnelClient::onNewConnection()
 {
     while (QTcpSocket* tcp = m_listener->nextPendingConnection())

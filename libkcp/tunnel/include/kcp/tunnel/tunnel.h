@@ -55,6 +55,11 @@ public:
     // The bound local port: TCP for a client, the first UDP port for a server.
     quint16 port() const;
 
+    // A client's next connections get new KCP sessions, the current ones retire after
+    // scavengettl (TunnelClient::renewSessions); call it when the network changed. No-op for a
+    // server or a tunnel that does not run.
+    void renewSessions();
+
     // Sessions now, with the process-wide counters last published by the net workers.
     TunnelSnapshot snapshot() const;
 

@@ -44,6 +44,12 @@ public:
     quint16 port() const;  // the bound TCP port (useful with port 0)
     int sessionCount() const;
 
+    // New TCP connections get new KCP sessions from now on; the current ones keep their streams
+    // for scavengettl seconds and are closed then, as autoexpire retires them. For a network
+    // change: datagrams from a new source address are a stranger's to the server, so the old
+    // sessions may be dead while their keepalive has not yet said so (kcptun#326).
+    void renewSessions();
+
     // Every live session (snmp left zero: the caller adds WorkerPool's, which may block).
     TunnelSnapshot snapshot() const;
 
