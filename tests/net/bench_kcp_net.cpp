@@ -225,18 +225,50 @@ int main(int argc, char** argv)
     QList<IoBackend> backends{IoBackend::Qt, IoBackend::Mmsg};
     QStringList modes{QStringLiteral("echo"), QStringLiteral("sink")};
     QList<qint64> sizes;
+    const char* usage = "usage: bench_kcp_net [--backend qt|mmsg] [--seconds S] [--kcpgo-acks] "
+                        "[echo|sink] [msglen...]\n";
+    auto fail = [&](const QString& why)
+    {
+        std::fprintf(stderr, "bench_kcp_net: %s\n%s", qPrintable(why), usage);
+        return 2;
+    };
     for (int i = 0; i < args.size(); ++i)
     {
-        if (args[i] == QLatin1String("--seconds") && i + 1 < args.size())
-            seconds = args[++i].toDouble();
-        else if (args[i] == QLatin1String("--backend") && i + 1 < args.size())
-            backends = {parseIoBackend(args[++i]).value_or(IoBackend::Auto)};
-        else if (args[i] == QLatin1String("--kcpgo-acks"))
+        const QString& arg = args[i];
+        const bool hasValue = i + 1 < args.size();
+        bool ok = true;
+        if (arg == QLatin1String("--help") || arg == QLatin1String("-h"))
+        {
+            std::fputs(usage, stdout);
+            return 0;
+        }
+        if ((arg == QLatin1String("--seconds") || arg == QLatin1String("--backend")) && !hasValue)
+            return fail(QStringLiteral("%1 needs a value").arg(arg));
+        if (arg == QLatin1String("--seconds"))
+        {
+            seconds = args[++i].toDouble(&ok);
+            if (!ok || seconds <= 0)
+                return fail(
+                    QStringLiteral("--seconds needs a positive number, not \"%1\"").arg(args[i]));
+        }
+        else if (arg == QLatin1String("--backend"))
+        {
+            const std::optional<IoBackend> backend = parseIoBackend(args[++i]);
+            if (!backend || *backend == IoBackend::Auto)
+                return fail(QStringLiteral("--backend is qt or mmsg, not \"%1\"").arg(args[i]));
+            backends = {*backend};
+        }
+        else if (arg == QLatin1String("--kcpgo-acks"))
             g_batchAcks = false;
-        else if (args[i] == QLatin1String("echo") || args[i] == QLatin1String("sink"))
-            modes = {args[i]};
+        else if (arg == QLatin1String("echo") || arg == QLatin1String("sink"))
+            modes = {arg};
         else
-            sizes.append(args[i].toLongLong());
+        {
+            const qint64 size = arg.toLongLong(&ok);
+            if (!ok || size <= 0)
+                return fail(QStringLiteral("unknown argument \"%1\"").arg(arg));
+            sizes.append(size);
+        }
     }
     for (const QString& mode : modes)
     {
