@@ -22,6 +22,8 @@ packages=(
   xvfb xauth fonts-dejavu-core
   # tools the tests and benches call
   iperf3 iproute2 python3 procps
+  # the Debian package and its checks (dpkg-shlibdeps, AppStream validation)
+  dpkg-dev appstream
 )
 
 missing=()

@@ -54,10 +54,11 @@ void logHandler(QtMsgType type, const QMessageLogContext&, const QString& messag
 
 int usage()
 {
-    std::fprintf(stderr,
-                 "usage: kcpdesk-cli client [options]   (kcptun-client compatible)\n"
-                 "       kcpdesk-cli server [options]   (kcptun-server compatible)\n"
-                 "       kcpdesk-cli client --help | kcpdesk-cli server --help\n");
+    std::fprintf(
+        stderr,
+        "usage: kcpdesk-cli client [options]   (kcptun-client compatible)\n"
+        "       kcpdesk-cli server [options]   (kcptun-server compatible)\n"
+        "       kcpdesk-cli client --help | kcpdesk-cli server --help | kcpdesk-cli --version\n");
     return 2;
 }
 
@@ -91,6 +92,11 @@ int main(int argc, char** argv)
     else if (command == QLatin1String("--help") || command == QLatin1String("-h"))
     {
         usage();
+        return 0;
+    }
+    else if (command == QLatin1String("--version") || command == QLatin1String("-v"))
+    {
+        QTextStream(stdout) << "kcpdesk-cli version " << KCPDESK_VERSION << '\n';
         return 0;
     }
     else

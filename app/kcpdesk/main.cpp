@@ -6,6 +6,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QMessageBox>
@@ -21,6 +22,10 @@ int main(int argc, char** argv)
     QApplication::setApplicationName(QStringLiteral("kcpdesk"));
     QApplication::setApplicationDisplayName(QStringLiteral("KcpDesk"));
     QApplication::setApplicationVersion(QStringLiteral(KCPDESK_VERSION));
+    // The installed desktop entry and icon (resources/): Wayland shells match windows to their
+    // entry by this name; the icon comes from the theme where an SVG icon engine is present.
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.kcpdesk.KcpDesk"));
+    QApplication::setWindowIcon(QIcon::fromTheme(QStringLiteral("io.github.kcpdesk.KcpDesk")));
 
     // The user's language where a translation exists (Qt's own strings too), else English.
     QTranslator qtTranslator;
