@@ -6,8 +6,10 @@
 #include "ui/chart_panel.h"
 #include "ui/lab_panel.h"
 #include "ui/profile_editor_dialog.h"
+#include "ui/tray_icon.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QDateTime>
@@ -47,6 +49,13 @@ MainWindow::MainWindow(const QString& profilesPath, QWidget* parent)
     { return QFileDialog::getSaveFileName(this, caption, dir, filter); };
     m_askText = [this](const QString& title, const QString& label, const QString& text)
     { return QInputDialog::getMultiLineText(this, title, label, text); };
+    m_confirmQuit = [this](int running)
+    {
+        return QMessageBox::question(
+                   this, tr("Quit KcpDesk"),
+                   tr("%n tunnel(s) are running. Quitting KcpDesk stops them.", "", running),
+                   QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) == QMessageBox::Yes;
+    };
 
     buildActions();
     auto* central = new QWidget(this);
@@ -73,6 +82,10 @@ MainWindow::MainWindow(const QString& profilesPath, QWidget* parent)
     updateRunningCount();
 
     connect(&m_tunnels, &TunnelManager::tunnelStateChanged, this, &MainWindow::onTunnelState);
+    // Where the desktop has a tray, tunnels live on in it while the window is closed.
+    m_tray = new TrayIcon(*this, m_tunnels);
+    if (m_tray->showIfAvailable())
+        QApplication::setQuitOnLastWindowClosed(false);
     connect(&m_tunnels, &TunnelManager::sampleAdded, this,
             [this](const QString& id, const app::StatsSample&)
             {
@@ -735,10 +748,37 @@ void MainWindow::setLabComparison(bool on)
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    const int running = m_tunnels.runningCount();
+    if (!m_quitting && running > 0)
+    {
+        // Closing the window is not asking to cut every tunnel: keep them in the tray where
+        // there is one, else make sure.
+        if (m_tray && m_tray->isVisible())
+        {
+            hide();
+            m_tray->sayStillRunning(running);
+            event->ignore();
+            return;
+        }
+        if (!m_confirmQuit(running))
+        {
+            event->ignore();
+            return;
+        }
+    }
     m_lab.stop();
     m_labCompare.stop();
     m_tunnels.stopAll();
     event->accept();
+    if (m_tray && m_tray->isVisible())
+        QCoreApplication::quit(); // the tray kept quitOnLastWindowClosed off
+}
+
+void MainWindow::quit()
+{
+    m_quitting = true;
+    if (!close())
+        m_quitting = false;
 }
 
 } // namespace ui

@@ -23,6 +23,7 @@ namespace ui
 class AdvicePanel;
 class ChartPanel;
 class LabPanel;
+class TrayIcon;
 
 // KcpDesk's window: the profiles with their live tunnel states and one-click Start/Stop, the
 // selected tunnel's charts, and the Lab tab (a KCP pair through an emulated link, charted the
@@ -50,6 +51,10 @@ public:
     // Asks for pasted text (title, label, initial text); an empty result cancels.
     using TextAsker = std::function<QString(const QString&, const QString&, const QString&)>;
     void setTextAsker(TextAsker asker) { m_askText = std::move(asker); }
+    // Asked before closing the window stops running tunnels (no tray to keep them in):
+    // running count -> true to quit.
+    using QuitConfirmer = std::function<bool(int)>;
+    void setQuitConfirmer(QuitConfirmer confirmer) { m_confirmQuit = std::move(confirmer); }
 
     app::ProfileStore& profileStore() { return m_store; }
     app::TunnelManager& tunnels() { return m_tunnels; }
@@ -69,6 +74,8 @@ public:
     void selectProfile(const QString& id);
     // What the last error banner said (empty when none is shown).
     QString errorBanner() const;
+    // Stops every tunnel and the Lab and quits, without asking (the tray's Quit).
+    void quit();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -111,6 +118,9 @@ private:
     FileChooser m_chooseOpen;
     FileChooser m_chooseSave;
     TextAsker m_askText;
+    QuitConfirmer m_confirmQuit;
+    TrayIcon* m_tray = nullptr;
+    bool m_quitting = false;
 
     QTabWidget* m_tabs = nullptr;
     QWidget* m_labTab = nullptr;

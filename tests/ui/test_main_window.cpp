@@ -8,6 +8,7 @@
 #include "ui/lab_panel.h"
 #include "ui/main_window.h"
 #include "ui/profile_editor_dialog.h"
+#include "ui/tunnel_menu.h"
 
 #include <QAbstractButton>
 #include <QAction>
@@ -42,6 +43,8 @@ private slots:
     void labAdviceAppliesLargerWindow();
     void importPastedCommandLine();
     void tunnelAdviceAppliesToTheProfile();
+    void trayMenuStartsAndStopsTunnels();
+    void closingWithRunningTunnelsAsksFirst();
 
 private:
     static void clickAction(MainWindow& window, const char* name);
@@ -380,6 +383,72 @@ void TestMainWindow::tunnelAdviceAppliesToTheProfile()
     // Saved: a new window on the same file sees it.
     MainWindow again(dir.filePath("profiles.json"));
     QCOMPARE(again.profileStore().find(client.id)->config.parityshard, 5);
+}
+
+void TestMainWindow::trayMenuStartsAndStopsTunnels()
+{
+    QTemporaryDir dir;
+    MainWindow window(dir.filePath("profiles.json"));
+    // The tray's menu exists whether or not this desktop shows a tray (offscreen has none).
+    auto* menu = window.findChild<ui::TunnelMenu*>();
+    QVERIFY(menu);
+    menu->rebuild();
+    QVERIFY2(menu->actions().first()->text().contains("No profiles"),
+             qPrintable(menu->actions().first()->text()));
+    QVERIFY(!menu->actions().first()->isEnabled());
+
+    app::Profile client = app::Profile::create("Tokyo", kcp::tunnel::TunnelRole::Client);
+    client.config.localaddr = "127.0.0.1:0";
+    client.config.remoteaddr = "127.0.0.1:9";
+    window.profileStore().add(client);
+    menu->rebuild();
+    QAction* entry = menu->findChild<QAction*>("tunnel:" + client.id);
+    QVERIFY(entry);
+    QCOMPARE(entry->text(), QStringLiteral("Tokyo"));
+    QVERIFY(!entry->isChecked());
+    QVERIFY(menu->actions().last()->text().contains("Quit"));
+    entry->trigger();
+    QVERIFY(window.tunnels().isRunning(client.id));
+    menu->rebuild();
+    entry = menu->findChild<QAction*>("tunnel:" + client.id);
+    QVERIFY(entry->isChecked());
+    entry->trigger();
+    QCOMPARE(window.tunnels().state(client.id), app::TunnelManager::State::Stopped);
+}
+
+void TestMainWindow::closingWithRunningTunnelsAsksFirst()
+{
+    QTemporaryDir dir;
+    MainWindow window(dir.filePath("profiles.json"));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QList<int> asked;
+    bool answer = false;
+    window.setQuitConfirmer(
+        [&](int running)
+        {
+            asked << running;
+            return answer;
+        });
+    app::Profile client = app::Profile::create("Tokyo", kcp::tunnel::TunnelRole::Client);
+    client.config.localaddr = "127.0.0.1:0";
+    client.config.remoteaddr = "127.0.0.1:9";
+    window.profileStore().add(client);
+    QVERIFY(window.tunnels().start(client.id));
+
+    // No tray here: closing would cut the tunnel, so the user is asked; Cancel keeps it.
+    QVERIFY(!window.close());
+    QCOMPARE(asked, QList<int>{1});
+    QVERIFY(window.isVisible());
+    QVERIFY(window.tunnels().isRunning(client.id));
+    answer = true;
+    QVERIFY(window.close());
+    QCOMPARE(window.tunnels().runningCount(), 0);
+
+    // Nothing running: nothing to ask.
+    window.show();
+    QVERIFY(window.close());
+    QCOMPARE(asked.size(), 2);
 }
 
 QTEST_MAIN(TestMainWindow)
