@@ -2,9 +2,13 @@
 
 #include <QChart>
 #include <QChartView>
+#include <QComboBox>
 #include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
 #include <QLineSeries>
 #include <QPen>
+#include <QVBoxLayout>
 #include <QValueAxis>
 
 #include <algorithm>
@@ -20,19 +24,36 @@ namespace
 using Getter = std::function<std::optional<double>(const app::StatsSample&)>;
 
 // The points of one quantity within [from, +inf) seconds; samples without a measurement (link
-// loss with FEC off) are left out rather than drawn as zero.
+// loss with FEC off) are left out rather than drawn as zero. An hour of 1 s samples is more
+// points than a chart is pixels wide and costs a redraw each second: beyond ChartPanel::MaxPoints
+// consecutive samples are averaged into one point (a rate's mean over the bucket is still the
+// rate over that time).
 QList<QPointF> points(const app::StatsSeries* series, double from, const Getter& get)
 {
     QList<QPointF> out;
     if (!series)
         return out;
-    for (int i = 0; i < series->size(); ++i)
+    int first = 0;
+    while (first < series->size() && series->at(first).elapsedS < from)
+        ++first;
+    const int count = series->size() - first;
+    const int bucket = std::max(1, (count + ChartPanel::MaxPoints - 1) / ChartPanel::MaxPoints);
+    for (int start = first; start < series->size(); start += bucket)
     {
-        const app::StatsSample& s = series->at(i);
-        if (s.elapsedS < from)
-            continue;
-        if (const auto value = get(s))
-            out.append(QPointF(s.elapsedS, *value));
+        double x = 0, y = 0;
+        int present = 0;
+        for (int i = start; i < std::min(series->size(), start + bucket); ++i)
+        {
+            const app::StatsSample& s = series->at(i);
+            if (const auto value = get(s))
+            {
+                x += s.elapsedS;
+                y += *value;
+                ++present;
+            }
+        }
+        if (present > 0)
+            out.append(QPointF(x / present, y / present));
     }
     return out;
 }
@@ -101,9 +122,28 @@ ChartPanel::ChartPanel(QWidget* parent) : QWidget(parent)
     m_goodputCompare = addLine(m_throughput, QString(), QStringLiteral("goodputCompare"),
                                QColor(0x17, 0x3f, 0x5f), true);
 
-    auto* grid = new QGridLayout(this);
-    grid->setContentsMargins(0, 0, 0, 0);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(2);
+    auto* top = new QHBoxLayout;
+    top->addStretch(1);
+    m_window = new QComboBox(this);
+    m_window->setObjectName(QStringLiteral("window"));
+    for (const int seconds : {60, 300, 900, 3600})
+        m_window->addItem(seconds == 60    ? tr("last minute")
+                          : seconds < 3600 ? tr("last %1 minutes").arg(seconds / 60)
+                                           : tr("last hour"),
+                          seconds);
+    auto* windowLabel = new QLabel(tr("&Show:"), this);
+    windowLabel->setBuddy(m_window);
+    top->addWidget(windowLabel);
+    top->addWidget(m_window);
+    layout->addLayout(top);
+    connect(m_window, &QComboBox::currentIndexChanged, this,
+            [this] { setWindowSeconds(m_window->currentData().toInt()); });
+    auto* grid = new QGridLayout;
     grid->setSpacing(2);
+    layout->addLayout(grid, 1);
     grid->addWidget(m_rtt.view, 0, 0);
     grid->addWidget(m_retrans.view, 0, 1);
     grid->addWidget(m_loss.view, 1, 0);
@@ -170,6 +210,9 @@ void ChartPanel::setComparison(const app::StatsSeries* series, const QString& la
 void ChartPanel::setWindowSeconds(int seconds)
 {
     m_windowSeconds = std::max(10, seconds);
+    const int index = m_window->findData(m_windowSeconds);
+    if (index >= 0 && index != m_window->currentIndex())
+        m_window->setCurrentIndex(index);
     refresh();
 }
 

@@ -6,6 +6,7 @@
 #include <QWidget>
 
 class QChart;
+class QComboBox;
 class QChartView;
 class QLineSeries;
 class QValueAxis;
@@ -23,6 +24,9 @@ class ChartPanel : public QWidget
     Q_OBJECT
 
 public:
+    // A line never has more points than this: longer windows average consecutive samples.
+    static constexpr int MaxPoints = 600;
+
     explicit ChartPanel(QWidget* parent = nullptr);
 
     void setSource(const app::StatsSeries* series, const QString& label);
@@ -32,6 +36,7 @@ public:
     // up when shown.
     void refresh();
 
+    // The time shown (the "Show:" box offers 1, 5, 15 minutes and the hour the series keeps).
     int windowSeconds() const { return m_windowSeconds; }
     void setWindowSeconds(int seconds);
     // Points currently plotted by the main series of the round-trip chart (for tests/status).
@@ -58,6 +63,7 @@ private:
     void updateLabels();
 
     int m_windowSeconds = 60;
+    QComboBox* m_window = nullptr;
     bool m_stale = false;
     const app::StatsSeries* m_source = nullptr;
     const app::StatsSeries* m_comparison = nullptr;
