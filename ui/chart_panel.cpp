@@ -1,5 +1,7 @@
 #include "ui/chart_panel.h"
 
+#include "stats/series_glossary.h"
+
 #include <QChart>
 #include <QChartView>
 #include <QComboBox>
@@ -225,6 +227,20 @@ void ChartPanel::updateLabels()
     // A legend entry for a line that is never drawn only confuses.
     for (QLineSeries* line : {m_retransCompare, m_goodputCompare})
         line->setVisible(comparing);
+    // Each chart explains its lines, with the kcptun counters behind them.
+    for (Plot* plot : {&m_rtt, &m_retrans, &m_loss, &m_throughput})
+    {
+        QString tip;
+        for (QAbstractSeries* series : plot->chart->series())
+        {
+            const QString text = app::seriesGlossary(series->objectName());
+            if (!series->isVisible() || text.isEmpty() || series->name().isEmpty())
+                continue;
+            tip += QStringLiteral("<p><b>%1</b>: %2</p>")
+                       .arg(series->name().toHtmlEscaped(), text.toHtmlEscaped());
+        }
+        plot->view->setToolTip(tip);
+    }
 }
 
 int ChartPanel::plottedPoints() const

@@ -4,6 +4,7 @@
 #include "stats/stats_series.h"
 #include "ui/chart_panel.h"
 
+#include <QChartView>
 #include <QComboBox>
 #include <QLineSeries>
 #include <QtTest>
@@ -14,6 +15,7 @@ class TestChartPanel : public QObject
 
 private slots:
     void showBoxPicksTheWindow();
+    void chartsExplainTheirLinesWithKcptunCounters();
 };
 
 void TestChartPanel::showBoxPicksTheWindow()
@@ -55,6 +57,30 @@ void TestChartPanel::showBoxPicksTheWindow()
     panel.setWindowSeconds(300); // and the other way: the box follows
     QCOMPARE(box->currentData().toInt(), 300);
     QCOMPARE(panel.plottedPoints(), 301);
+}
+
+void TestChartPanel::chartsExplainTheirLinesWithKcptunCounters()
+{
+    ui::ChartPanel panel;
+    QStringList tips;
+    for (const QChartView* view : panel.findChildren<QChartView*>())
+        tips << view->toolTip();
+    QCOMPARE(tips.size(), 4);
+    const QString all = tips.join(QLatin1Char('\n'));
+    // The counters kcptun's -snmplog prints, named where they feed a line (kcptun#293, #865).
+    for (const char* counter : {"RetransSegs", "LostSegs", "FastRetransSegs", "FECRecovered",
+                                "FECParityShards", "FECErrs", "BytesReceived", "OutBytes"})
+        QVERIFY2(all.contains(QLatin1String(counter)), counter);
+    for (const QString& tip : tips)
+        QVERIFY2(tip.startsWith("<p><b>"), qPrintable(tip));
+    // The comparison lines are hidden until there is a comparison: so is their explanation.
+    QVERIFY(!all.contains("FEC off"));
+    app::StatsSeries other;
+    panel.setComparison(&other, "FEC off");
+    QString withComparison;
+    for (const QChartView* view : panel.findChildren<QChartView*>())
+        withComparison += view->toolTip();
+    QVERIFY(withComparison.contains("FEC off"));
 }
 
 QTEST_MAIN(TestChartPanel)
