@@ -152,7 +152,8 @@ void MainWindow::buildActions()
     m_exportAction = make(tr("E&xport kcptun config…"), QStringLiteral("exportProfile"));
     m_startStopAction = make(tr("&Start"), QStringLiteral("startStop"));
     m_exportCsvAction = make(tr("Export &CSV…"), QStringLiteral("exportCsv"));
-    auto* quit = make(tr("&Quit"), QStringLiteral("quit"), QKeySequence::Quit);
+    auto* savePng = make(tr("Save charts as &PNG…"), QStringLiteral("saveChartsPng"));
+    auto* quitAction = make(tr("&Quit"), QStringLiteral("quit"), QKeySequence::Quit);
 
     connect(m_addAction, &QAction::triggered, this, &MainWindow::addProfile);
     connect(m_editAction, &QAction::triggered, this, &MainWindow::editProfile);
@@ -163,7 +164,9 @@ void MainWindow::buildActions()
     connect(m_exportAction, &QAction::triggered, this, &MainWindow::exportProfile);
     connect(m_startStopAction, &QAction::triggered, this, &MainWindow::toggleSelectedTunnel);
     connect(m_exportCsvAction, &QAction::triggered, this, &MainWindow::exportCsv);
-    connect(quit, &QAction::triggered, this, &QWidget::close);
+    connect(savePng, &QAction::triggered, this, &MainWindow::saveChartsPng);
+    // An explicit Quit quits even with a tray (asking first if tunnels run), unlike closing.
+    connect(quitAction, &QAction::triggered, this, [this] { quit(true); });
 
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_importAction);
@@ -171,8 +174,9 @@ void MainWindow::buildActions()
     file->addAction(m_exportAction);
     file->addSeparator();
     file->addAction(m_exportCsvAction);
+    file->addAction(savePng);
     file->addSeparator();
-    file->addAction(quit);
+    file->addAction(quitAction);
     QMenu* profile = menuBar()->addMenu(tr("&Profile"));
     for (QAction* a : {m_addAction, m_editAction, m_duplicateAction, m_deleteAction})
         profile->addAction(a);
@@ -190,6 +194,7 @@ void MainWindow::buildActions()
     bar->addAction(m_exportAction);
     bar->addSeparator();
     bar->addAction(m_exportCsvAction);
+    bar->addAction(savePng);
 }
 
 QWidget* MainWindow::buildTunnelsTab()
@@ -691,6 +696,28 @@ void MainWindow::exportCsv()
         statusBar()->showMessage(tr("Wrote %n sample(s) to %1.", "", rows).arg(path), 8000);
 }
 
+void MainWindow::saveChartsPng()
+{
+    // The charts on screen, as they look: for an issue report or a forum post.
+    const bool lab = m_tabs->currentWidget() == m_labTab;
+    ChartPanel* charts = lab ? m_labCharts : m_tunnelCharts;
+    const app::Profile* profile = m_store.find(selectedProfileId());
+    const QString suggested =
+        (lab       ? QStringLiteral("kcpdesk-lab")
+         : profile ? profile->name
+                   : QStringLiteral("kcpdesk")) +
+        QDateTime::currentDateTime().toString(QStringLiteral("-yyyyMMdd-hhmmss")) +
+        QStringLiteral(".png");
+    const QString path = m_chooseSave(tr("Save charts as PNG"), QDir::home().filePath(suggested),
+                                      tr("PNG image (*.png)"));
+    if (path.isEmpty())
+        return;
+    if (!charts->grab().save(path, "PNG"))
+        reportError(tr("Could not write %1.").arg(path));
+    else
+        statusBar()->showMessage(tr("Saved the charts to %1.").arg(path), 8000);
+}
+
 void MainWindow::showLab(bool start)
 {
     m_tabs->setCurrentWidget(m_labTab);
@@ -749,22 +776,19 @@ void MainWindow::setLabComparison(bool on)
 void MainWindow::closeEvent(QCloseEvent* event)
 {
     const int running = m_tunnels.runningCount();
-    if (!m_quitting && running > 0)
+    // Closing the window is not asking to cut every tunnel: keep them in the tray where there
+    // is one, else make sure. Quit means quit, after asking unless it said it stops them all.
+    if (running > 0 && !m_quitting && m_tray && m_tray->isVisible())
     {
-        // Closing the window is not asking to cut every tunnel: keep them in the tray where
-        // there is one, else make sure.
-        if (m_tray && m_tray->isVisible())
-        {
-            hide();
-            m_tray->sayStillRunning(running);
-            event->ignore();
-            return;
-        }
-        if (!m_confirmQuit(running))
-        {
-            event->ignore();
-            return;
-        }
+        hide();
+        m_tray->sayStillRunning(running);
+        event->ignore();
+        return;
+    }
+    if (running > 0 && (!m_quitting || m_askOnQuit) && !m_confirmQuit(running))
+    {
+        event->ignore();
+        return;
     }
     m_lab.stop();
     m_labCompare.stop();
@@ -774,9 +798,10 @@ void MainWindow::closeEvent(QCloseEvent* event)
         QCoreApplication::quit(); // the tray kept quitOnLastWindowClosed off
 }
 
-void MainWindow::quit()
+void MainWindow::quit(bool ask)
 {
     m_quitting = true;
+    m_askOnQuit = ask;
     if (!close())
         m_quitting = false;
 }

@@ -74,8 +74,9 @@ public:
     void selectProfile(const QString& id);
     // What the last error banner said (empty when none is shown).
     QString errorBanner() const;
-    // Stops every tunnel and the Lab and quits, without asking (the tray's Quit).
-    void quit();
+    // Stops every tunnel and the Lab and quits, even with a tray; ask: first ask if tunnels run
+    // (File > Quit; the tray's "Quit (stops every tunnel)" does not).
+    void quit(bool ask);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -96,6 +97,7 @@ private:
     void exportProfile();
     void toggleSelectedTunnel();
     void exportCsv();
+    void saveChartsPng();
     void toggleLab();
     void setLabComparison(bool on);
     void applyLabSettings(const app::LabSettings& settings);
@@ -121,6 +123,7 @@ private:
     QuitConfirmer m_confirmQuit;
     TrayIcon* m_tray = nullptr;
     bool m_quitting = false;
+    bool m_askOnQuit = true;
 
     QTabWidget* m_tabs = nullptr;
     QWidget* m_labTab = nullptr;

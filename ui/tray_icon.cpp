@@ -32,7 +32,7 @@ TrayIcon::TrayIcon(MainWindow& window, app::TunnelManager& tunnels)
                 m_window.activateWindow();
             });
     auto* quit = new QAction(tr("Quit KcpDesk (stops every tunnel)"), this);
-    connect(quit, &QAction::triggered, &window, [this] { m_window.quit(); });
+    connect(quit, &QAction::triggered, &window, [this] { m_window.quit(false); });
     m_menu->setTrailingActions({show, quit});
     connect(&m_icon, &QSystemTrayIcon::activated, this,
             [this, show](QSystemTrayIcon::ActivationReason reason)

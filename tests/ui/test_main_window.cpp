@@ -16,6 +16,7 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFile>
+#include <QImage>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLineSeries>
@@ -234,6 +235,20 @@ void TestMainWindow::labChartsAndCsvExport()
     QCOMPARE(lines.size() - 2, mainRows + compareRows); // header + rows + empty after last CRLF
     QVERIFY(lines[1].contains(",Lab,"));
     QVERIFY(lines[mainRows + compareRows].contains("\"Lab, FEC off\""));
+
+    // The charts as a picture, through the same chooser.
+    const QString pngPath = dir.filePath("lab.png");
+    window.setSaveFileChooser(
+        [&](const QString& caption, const QString&, const QString&)
+        {
+            askedCaption = caption;
+            return pngPath;
+        });
+    clickAction(window, "saveChartsPng");
+    QVERIFY(askedCaption.contains("PNG"));
+    const QImage picture(pngPath);
+    QVERIFY2(!picture.isNull(), qPrintable(window.errorBanner()));
+    QCOMPARE(picture.size(), window.labCharts()->size() * window.labCharts()->devicePixelRatio());
 }
 
 // The lab through 12 % loss with FEC 10/3: the advice panel asks for more parity with the
@@ -449,6 +464,18 @@ void TestMainWindow::closingWithRunningTunnelsAsksFirst()
     window.show();
     QVERIFY(window.close());
     QCOMPARE(asked.size(), 2);
+
+    // File > Quit asks too; the tray's Quit, which says it stops every tunnel, does not.
+    window.show();
+    QVERIFY(window.tunnels().start(client.id));
+    answer = false;
+    window.findChild<QAction*>("quit")->trigger(); // File > Quit, Ctrl+Q
+    QCOMPARE(asked.size(), 3);
+    QVERIFY(window.isVisible());
+    window.quit(false);
+    QCOMPARE(asked.size(), 3);
+    QVERIFY(!window.isVisible());
+    QCOMPARE(window.tunnels().runningCount(), 0);
 }
 
 QTEST_MAIN(TestMainWindow)
