@@ -122,6 +122,7 @@ bool TunnelManager::attempt(const QString& id)
     kcp::net::WorkerPool::instance()->setStatsRate(
         std::clamp(1000 / std::max(1, m_sampleIntervalMs), 1, 10));
     e.series.clear();
+    e.noAnswer = false;
     e.clock.start();
     e.deriver.reset(0);
     connect(e.tunnel.get(), &Tunnel::stateChanged, this,
@@ -173,6 +174,12 @@ QDateTime TunnelManager::nextRetry(const QString& id) const
 {
     auto it = m_entries.find(id);
     return it == m_entries.end() ? QDateTime() : (*it)->retryAt;
+}
+
+bool TunnelManager::hearsNoAnswer(const QString& id) const
+{
+    auto it = m_entries.find(id);
+    return it != m_entries.end() && (*it)->state == State::Running && (*it)->noAnswer;
 }
 
 int TunnelManager::failedAttempts(const QString& id) const
@@ -237,6 +244,15 @@ void TunnelManager::onSnapshot(const QString& id, const TunnelSnapshot& snapshot
     Entry& e = entry(id);
     const StatsSample sample = e.deriver.next(readingFromSnapshot(snapshot, e.clock.elapsed()));
     e.series.append(sample);
+    e.noAnswer = false;
+    if (const Profile* profile = m_store.find(id); profile && profile->isClient())
+    {
+        const kcp::tunnel::KcptunConfig config = profile->effectiveConfig();
+        for (const Advice& advice :
+             LinkAdvisor(m_advisorLimits)
+                 .advise(LinkAdvisor::summarize(e.series, 0, 60, config.sndwnd), config))
+            e.noAnswer = e.noAnswer || advice.kind == Advice::Kind::NoAnswer;
+    }
     notifyRow(id); // the row's headline
     emit sampleAdded(id, sample);
 }
@@ -354,7 +370,12 @@ QVariant TunnelManager::data(const QModelIndex& index, int role) const
         {
             QString text =
                 tr("%1\n%2, running on port %3").arg(profile.name, what).arg(port(profile.id));
-            if (const StatsSeries* samples = series(profile.id); samples && !samples->isEmpty())
+            if (hearsNoAnswer(profile.id))
+                text += QLatin1Char('\n') +
+                        tr("no answer from %1: server down, or another key, crypt or FEC")
+                            .arg(profile.config.remoteaddr);
+            else if (const StatsSeries* samples = series(profile.id);
+                     samples && !samples->isEmpty())
                 text += QLatin1Char('\n') + sampleHeadline(samples->latest());
             return text;
         }
@@ -366,6 +387,8 @@ QVariant TunnelManager::data(const QModelIndex& index, int role) const
     case Qt::ToolTipRole:
         return message(profile.id).isEmpty() ? stateText(s) : message(profile.id);
     case Qt::DecorationRole:
+        if (s == State::Running && hearsNoAnswer(profile.id))
+            return QColor(0xe0, 0x8e, 0x00);
         return s == State::Running  ? QColor(0x2e, 0x9d, 0x4f)
                : s == State::Failed ? QColor(0xc6, 0x28, 0x28)
                                     : QColor(0x9e, 0x9e, 0x9e);
@@ -381,6 +404,8 @@ QVariant TunnelManager::data(const QModelIndex& index, int role) const
         return profile.name;
     case RetryRole:
         return nextRetry(profile.id);
+    case NoAnswerRole:
+        return hearsNoAnswer(profile.id);
     default:
         return {};
     }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "advisor/link_advisor.h"
 #include "profile/profile_store.h"
 #include "stats/sample_deriver.h"
 #include "stats/stats_series.h"
@@ -41,11 +42,12 @@ public:
     enum Roles
     {
         IdRole = Qt::UserRole + 1,
-        StateRole,   // State as int
-        MessageRole, // last state message: the error when Failed
-        PortRole,    // bound port while running, else 0
-        NameRole,    // the bare profile name (DisplayRole adds the state)
-        RetryRole,   // when a failed start is tried again (QDateTime), else invalid
+        StateRole,    // State as int
+        MessageRole,  // last state message: the error when Failed
+        PortRole,     // bound port while running, else 0
+        NameRole,     // the bare profile name (DisplayRole adds the state)
+        RetryRole,    // when a failed start is tried again (QDateTime), else invalid
+        NoAnswerRole, // a running client that hears nothing authentic back (bool)
     };
 
     explicit TunnelManager(ProfileStore& store, QObject* parent = nullptr);
@@ -66,6 +68,11 @@ public:
     // Failed starts in a row since start(id).
     int failedAttempts(const QString& id) const;
     void setRetryBackoff(const RetryBackoff& backoff) { m_backoff = backoff; }
+    // A running client that has sent for minSilentSeconds with nothing authentic back (wrong
+    // key, crypt, FEC or mtu, or no server): its row turns amber and says so, so a dashboard of
+    // many tunnels shows the dead one without opening each (LinkAdvisor's NoAnswer).
+    bool hearsNoAnswer(const QString& id) const;
+    void setAdvisorLimits(const LinkAdvisor::Limits& limits) { m_advisorLimits = limits; }
     // The network came up or changed (QNetworkInformation calls it where the platform tells):
     // every waiting tunnel is tried now, and running clients take new KCP sessions for new
     // connections, their old ones retiring after scavengettl (Tunnel::renewSessions).
@@ -107,6 +114,7 @@ private:
         int failedAttempts = 0;
         QTimer retryTimer;
         QDateTime retryAt;
+        bool noAnswer = false;
     };
 
     Entry& entry(const QString& id);
@@ -121,6 +129,7 @@ private:
     QHash<QString, std::shared_ptr<Entry>> m_entries;
     int m_sampleIntervalMs = 1000;
     RetryBackoff m_backoff;
+    LinkAdvisor::Limits m_advisorLimits;
 };
 
 } // namespace app

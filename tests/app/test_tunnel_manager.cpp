@@ -10,6 +10,7 @@
 #include "advisor/link_advisor.h"
 #include "tunnel/tunnel_manager.h"
 
+#include <QColor>
 #include <QCryptographicHash>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -256,6 +257,9 @@ void TestTunnelManager::wrongKeyLooksLikeSilenceAndIsSaid()
     client.config.key = "another key";
     m_store->add(server);
     m_store->add(client);
+    LinkAdvisor::Limits limits;
+    limits.minSilentSeconds = 2;
+    m_manager->setAdvisorLimits(limits);
     QVERIFY2(m_manager->start(server.id), qPrintable(m_manager->message(server.id)));
     QVERIFY2(m_manager->start(client.id), qPrintable(m_manager->message(client.id)));
 
@@ -263,8 +267,6 @@ void TestTunnelManager::wrongKeyLooksLikeSilenceAndIsSaid()
     socket.connectToHost(QHostAddress::LocalHost, m_manager->port(client.id));
     QVERIFY(socket.waitForConnected(3000));
     socket.write(QByteArray(4096, 'k'));
-    LinkAdvisor::Limits limits;
-    limits.minSilentSeconds = 2;
     const LinkAdvisor advisor(limits);
     const StatsSeries* series = m_manager->series(client.id);
     const kcp::tunnel::KcptunConfig config = m_store->find(client.id)->effectiveConfig();
@@ -278,6 +280,13 @@ void TestTunnelManager::wrongKeyLooksLikeSilenceAndIsSaid()
     QVERIFY2(advice[0].reason.contains(udp) && advice[0].reason.contains("key"),
              qPrintable(advice[0].reason));
     QCOMPARE(socket.bytesAvailable(), 0); // not one byte came back
+    // The manager says it too, in the client's row, without anyone opening its charts.
+    const QModelIndex clientRow = m_manager->index(m_store->indexOf(client.id));
+    QTRY_VERIFY_WITH_TIMEOUT(clientRow.data(TunnelManager::NoAnswerRole).toBool(), 5000);
+    QVERIFY2(clientRow.data().toString().contains("no answer from " + udp),
+             qPrintable(clientRow.data().toString()));
+    QCOMPARE(clientRow.data(Qt::DecorationRole).value<QColor>(), QColor(0xe0, 0x8e, 0x00));
+    QVERIFY(!m_manager->hearsNoAnswer(server.id));
     // The server heard the datagrams and counted them as failed authentication.
     QVERIFY(m_manager->series(server.id));
 
@@ -300,6 +309,9 @@ void TestTunnelManager::wrongKeyLooksLikeSilenceAndIsSaid()
     for (const Advice& a : advisor.advise(LinkAdvisor::summarize(*fresh, 0, 60, config.sndwnd),
                                           fixed.effectiveConfig()))
         QVERIFY(a.kind != Advice::Kind::NoAnswer);
+    QVERIFY(!m_manager->hearsNoAnswer(client.id));
+    QCOMPARE(m_manager->index(m_store->indexOf(client.id)).data(Qt::DecorationRole).value<QColor>(),
+             QColor(0x2e, 0x9d, 0x4f));
 }
 
 void TestTunnelManager::backoffDoublesUpToItsCap()
