@@ -2,6 +2,7 @@
 // kcpdesk-cli client and server started as other processes (the "forgotten kcptun" case), each
 // named with its pid; a port nobody holds gives nothing.
 
+#include "../tunnel/free_ports.h"
 #include "tunnel/port_holder.h"
 
 #include <QProcess>
@@ -11,24 +12,8 @@
 
 using namespace app;
 
-namespace
-{
-
-quint16 freeTcpPort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
-}
-
-quint16 freeUdpPort()
-{
-    QUdpSocket probe;
-    probe.bind(QHostAddress::LocalHost, 0);
-    return probe.localPort();
-}
-
-} // namespace
+using tunneltest::freeTcpPort;
+using tunneltest::freeUdpPort;
 
 class TestPortHolder : public QObject
 {

@@ -6,6 +6,7 @@
 // networkChanged), named with its holder, stopped on stop(); config problems are not retried;
 // autoStart profiles start together.
 
+#include "../tunnel/free_ports.h"
 #include "../tunnel/tcp_echo_server.h"
 #include "advisor/link_advisor.h"
 #include "tunnel/tunnel_manager.h"
@@ -23,14 +24,18 @@ using namespace app;
 using kcp::tunnel::TunnelRole;
 using State = TunnelManager::State;
 
+using tunneltest::freeUdpPort;
+
 namespace
 {
 
-quint16 freeUdpPort()
+// A server profile on a free UDP port of 127.0.0.1, forwarding to `echo`.
+Profile serverFor(const tunneltest::TcpEchoServer& echo)
 {
-    QUdpSocket probe;
-    probe.bind(QHostAddress::LocalHost, 0);
-    return probe.localPort();
+    Profile server = Profile::create("server", TunnelRole::Server);
+    server.config.listen = QStringLiteral("127.0.0.1:%1").arg(freeUdpPort());
+    server.config.target = QStringLiteral("127.0.0.1:%1").arg(echo.port());
+    return server;
 }
 
 } // namespace
@@ -79,11 +84,8 @@ void TestTunnelManager::echoThroughClientAndServerProfiles()
 {
     tunneltest::TcpEchoServer echo;
     QVERIFY(echo.isListening());
-    const QString udp = QStringLiteral("127.0.0.1:%1").arg(freeUdpPort());
-
-    Profile server = Profile::create("server", TunnelRole::Server);
-    server.config.listen = udp;
-    server.config.target = QStringLiteral("127.0.0.1:%1").arg(echo.port());
+    Profile server = serverFor(echo);
+    const QString udp = server.config.listen;
     server.config.key = "manager test";
     server.config.crypt = "salsa20";
     server.config.mode = "fast2";
@@ -246,10 +248,8 @@ void TestTunnelManager::wrongKeyLooksLikeSilenceAndIsSaid()
 {
     tunneltest::TcpEchoServer echo;
     QVERIFY(echo.isListening());
-    const QString udp = QStringLiteral("127.0.0.1:%1").arg(freeUdpPort());
-    Profile server = Profile::create("server", TunnelRole::Server);
-    server.config.listen = udp;
-    server.config.target = QStringLiteral("127.0.0.1:%1").arg(echo.port());
+    Profile server = serverFor(echo);
+    const QString udp = server.config.listen;
     server.config.key = "the server's key";
     Profile client = Profile::create("client", TunnelRole::Client);
     client.config.localaddr = "127.0.0.1:0";
@@ -339,16 +339,26 @@ Profile clientOn(const QString& name, quint16 port)
     return client;
 }
 
+// A client profile whose local port `busy` takes first, started: it fails and waits to retry.
+Profile startOnHeldPort(ProfileStore& store, TunnelManager& manager, const QString& name,
+                        QTcpServer& busy, const RetryBackoff& backoff)
+{
+    manager.setRetryBackoff(backoff);
+    if (!busy.listen(QHostAddress::LocalHost, 0))
+        qFatal("cannot listen on 127.0.0.1");
+    const Profile client = clientOn(name, busy.serverPort());
+    store.add(client);
+    manager.start(client.id);
+    return client;
+}
+
 } // namespace
 
 void TestTunnelManager::heldPortIsRetriedUntilFree()
 {
-    m_manager->setRetryBackoff({200, 400});
     QTcpServer busy;
-    QVERIFY(busy.listen(QHostAddress::LocalHost, 0));
-    const Profile client = clientOn("held", busy.serverPort());
-    m_store->add(client);
-    QVERIFY(!m_manager->start(client.id));
+    const Profile client = startOnHeldPort(*m_store, *m_manager, "held", busy, {200, 400});
+    QCOMPARE(m_manager->state(client.id), State::Failed);
     QVERIFY(m_manager->isRetrying(client.id));
     QCOMPARE(m_manager->failedAttempts(client.id), 1);
     // Still held: the tries go on (200, 400, 400 ms ...), each one a failure.
@@ -365,12 +375,9 @@ void TestTunnelManager::heldPortIsRetriedUntilFree()
 
 void TestTunnelManager::stopEndsTheRetries()
 {
-    m_manager->setRetryBackoff({200, 200});
     QTcpServer busy;
-    QVERIFY(busy.listen(QHostAddress::LocalHost, 0));
-    const Profile client = clientOn("given up", busy.serverPort());
-    m_store->add(client);
-    QVERIFY(!m_manager->start(client.id));
+    const Profile client = startOnHeldPort(*m_store, *m_manager, "given up", busy, {200, 200});
+    QCOMPARE(m_manager->state(client.id), State::Failed);
     QVERIFY(m_manager->isRetrying(client.id));
     m_manager->stop(client.id);
     QVERIFY(!m_manager->isRetrying(client.id));
@@ -384,12 +391,10 @@ void TestTunnelManager::stopEndsTheRetries()
 
 void TestTunnelManager::networkChangeRetriesAtOnce()
 {
-    m_manager->setRetryBackoff({60000, 60000});
     QTcpServer busy;
-    QVERIFY(busy.listen(QHostAddress::LocalHost, 0));
-    const Profile client = clientOn("network back", busy.serverPort());
-    m_store->add(client);
-    QVERIFY(!m_manager->start(client.id));
+    const Profile client =
+        startOnHeldPort(*m_store, *m_manager, "network back", busy, {60000, 60000});
+    QCOMPARE(m_manager->state(client.id), State::Failed);
     QVERIFY(m_manager->isRetrying(client.id));
     QVERIFY(m_manager->nextRetry(client.id) > QDateTime::currentDateTime().addSecs(50));
     busy.close();
@@ -438,12 +443,9 @@ void TestTunnelManager::networkChangeRenewsClientSessions()
 {
     tunneltest::TcpEchoServer echo;
     QVERIFY(echo.isListening());
-    const QString udp = QStringLiteral("127.0.0.1:%1").arg(freeUdpPort());
-    Profile server = Profile::create("server", TunnelRole::Server);
-    server.config.listen = udp;
-    server.config.target = QStringLiteral("127.0.0.1:%1").arg(echo.port());
+    const Profile server = serverFor(echo);
     Profile client = clientOn("roaming laptop", 0);
-    client.config.remoteaddr = udp;
+    client.config.remoteaddr = server.config.listen;
     m_store->add(server);
     m_store->add(client);
     QVERIFY2(m_manager->start(server.id), qPrintable(m_manager->message(server.id)));

@@ -4,11 +4,12 @@
 // and busy ports with a reason and the socket error a supervisor decides by; renewing a client's
 // sessions (after a network change) while its old streams go on until scavengettl.
 
-#include "kcp/tunnel/kcptun_command_line.h"
 #include "event_loop.h"
-#include "tcp_echo_server.h"
-#include "resolve_test_config.h"
+#include "free_ports.h"
+#include "kcp/tunnel/kcptun_command_line.h"
 #include "kcp/tunnel/tunnel.h"
+#include "resolve_test_config.h"
+#include "tcp_echo_server.h"
 
 #include <QCryptographicHash>
 #include <QLocalServer>
@@ -51,10 +52,7 @@ void TestTunnelLoopback::echoThroughOurOwnPair()
 {
     tunneltest::TcpEchoServer echo;
     QVERIFY(echo.isListening());
-    QUdpSocket probe;
-    probe.bind(QHostAddress::LocalHost, 0);
-    const QString udp = QStringLiteral("127.0.0.1:%1").arg(probe.localPort());
-    probe.close();
+    const QString udp = QStringLiteral("127.0.0.1:%1").arg(tunneltest::freeUdpPort());
     const QStringList common{"--key", "loop", "--crypt", "salsa20", "--smuxver", "2", "--quiet"};
 
     Tunnel server;
@@ -120,10 +118,7 @@ void TestTunnelLoopback::stallingTargetGetsEveryByte()
         sink = target.nextPendingConnection();
         sink->setReadBufferSize(64 * 1024);  // so that the kernel's buffers fill, not Qt's
     });
-    QUdpSocket probe;
-    probe.bind(QHostAddress::LocalHost, 0);
-    const QString udp = QStringLiteral("127.0.0.1:%1").arg(probe.localPort());
-    probe.close();
+    const QString udp = QStringLiteral("127.0.0.1:%1").arg(tunneltest::freeUdpPort());
     const QStringList common{"--key", "stall", "--crypt", "none", "--nocomp", "--quiet"};
     Tunnel server;
     QVERIFY2(server.start(resolve(TunnelRole::Server,
@@ -222,10 +217,7 @@ void TestTunnelLoopback::renewedSessionsTakeNewConnections()
 {
     tunneltest::TcpEchoServer echo;
     QVERIFY(echo.isListening());
-    QUdpSocket probe;
-    probe.bind(QHostAddress::LocalHost, 0);
-    const QString udp = QStringLiteral("127.0.0.1:%1").arg(probe.localPort());
-    probe.close();
+    const QString udp = QStringLiteral("127.0.0.1:%1").arg(tunneltest::freeUdpPort());
     Tunnel server;
     QVERIFY2(server.start(resolve(TunnelRole::Server,
                                   {"-l", udp, "-t", QStringLiteral("127.0.0.1:%1").arg(echo.port()),
@@ -295,10 +287,7 @@ void TestTunnelLoopback::unixSocketTarget()
         while (QLocalSocket* s = echo.nextPendingConnection())
             connect(s, &QLocalSocket::readyRead, s, [s] { s->write(s->readAll()); });
     });
-    QUdpSocket probe;
-    probe.bind(QHostAddress::LocalHost, 0);
-    const QString udp = QStringLiteral("127.0.0.1:%1").arg(probe.localPort());
-    probe.close();
+    const QString udp = QStringLiteral("127.0.0.1:%1").arg(tunneltest::freeUdpPort());
     const QStringList common{"--key", "unix", "--quiet"};
 
     Tunnel server;
