@@ -126,7 +126,19 @@ LinkSummary LinkAdvisor::summarize(std::span<const StatsSample> samples, double 
 LinkSummary LinkAdvisor::summarize(const StatsSeries& series, qint64 since, double windowSeconds,
                                    int sndwnd)
 {
-    const QVector<StatsSample> samples = series.since(since);
+    // Copy only what the window reaches (the same samples the span overload would pick): the
+    // series may hold an hour, and callers summarize with every new sample.
+    const qint64 oldest = series.totalAppended() - series.size();
+    int first = int(std::clamp<qint64>(since - oldest, 0, series.size()));
+    if (first < series.size())
+    {
+        const double newest = series.latest().elapsedS;
+        int start = series.size() - 1;
+        while (start > first && newest - series.at(start - 1).elapsedS < windowSeconds)
+            --start;
+        first = start;
+    }
+    const QVector<StatsSample> samples = series.since(oldest + first);
     return summarize(std::span(samples.constData(), std::size_t(samples.size())), windowSeconds,
                      sndwnd);
 }

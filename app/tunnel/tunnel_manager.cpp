@@ -247,14 +247,10 @@ void TunnelManager::onSnapshot(const QString& id, const TunnelSnapshot& snapshot
     e.noAnswer = false;
     if (const Profile* profile = m_store.find(id); profile && profile->isClient())
     {
-        // The last minute only: copying the whole hour each second would be a waste.
-        constexpr int WindowS = 60;
-        const qint64 recent =
-            e.series.totalAppended() - (WindowS * 1000 / std::max(1, m_sampleIntervalMs) + 2);
         const kcp::tunnel::KcptunConfig config = profile->effectiveConfig();
         for (const Advice& advice :
              LinkAdvisor(m_advisorLimits)
-                 .advise(LinkAdvisor::summarize(e.series, recent, WindowS, config.sndwnd), config))
+                 .advise(LinkAdvisor::summarize(e.series, 0, 60, config.sndwnd), config))
             e.noAnswer = e.noAnswer || advice.kind == Advice::Kind::NoAnswer;
     }
     notifyRow(id); // the row's headline
