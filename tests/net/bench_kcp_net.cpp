@@ -1,8 +1,10 @@
 // Mirror of kcp-go's BenchmarkEchoSpeed* / BenchmarkSinkSpeed* (sess_test.go) for KcpSocket:
 // same message sizes, same settings, same measurement.
 //
-//   echo: salsa20 + FEC 10/3, client window 1024/1024, server 4096/4096, nodelay 1/10/2/1,
-//         mtu 1400; `count` times: write msglen bytes, read msglen bytes back (echo_tester).
+//   echo: salsa20; FEC 10/3 at the client, off at the server (kcp-go's listenEcho passes 10/0,
+//         and kcp-go disables FEC when either count is 0: its replies carry no FEC header and no
+//         parity); client window 1024/1024, server 4096/4096, nodelay 1/10/2/1, mtu 1400; `count`
+//         times: write msglen bytes, read msglen bytes back (echo_tester).
 //   sink: no crypto layer ("null") and no FEC, same windows and nodelay; `count` writes of
 //         msglen bytes, timed until KCP has taken the last byte (kcp-go's Write returning).
 //
@@ -100,6 +102,8 @@ Result runEcho(IoBackend backend, qint64 msglen, double seconds)
     KcpServer server;
     ServerOptions so;
     so.session = benchOptions(true, backend, 4096);
+    so.session.session.dataShards = 0; // listenEcho's 10/0: FEC off for the replies
+    so.session.session.parityShards = 0;
     server.setOptions(so);
     server.listen(QHostAddress::LocalHost, 0);
     QObject::connect(&server, &KcpServer::newConnection,
