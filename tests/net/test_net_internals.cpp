@@ -6,6 +6,7 @@
 #include "datagram_io.h"
 #include "deadline_heap.h"
 #include "endpoint.h"
+#include "epoll_dispatcher.h"
 #include "mmsg_udp_io.h"
 #include "qt_udp_io.h"
 
@@ -16,12 +17,15 @@
 
 #include <QEventLoop>
 #include <QTest>
+#include <QThread>
 #include <QTimer>
 #include <QUdpSocket>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <future>
 #include <map>
 #include <netinet/in.h>
 #include <random>
@@ -77,6 +81,89 @@ class TestNetInternals : public QObject
     Q_OBJECT
 
 private slots:
+    // Two worker-like threads hand a call back and forth: the replies come within the spin
+    // budget, so their waits start spinning and find the reply. Once the traffic stops, at most
+    // one more spin runs dry per thread before they block, and a thread that only wakes for a
+    // 10 ms timer never spins at all.
+    void dispatcherSpinsOnlyWhileRepliesComeQuickly()
+    {
+        QThread threadA, threadB, timerThread;
+        auto* a = new EpollDispatcher;
+        auto* b = new EpollDispatcher;
+        auto* t = new EpollDispatcher;
+        QVERIFY(a->isValid() && b->isValid() && t->isValid());
+        for (EpollDispatcher* d : {a, b, t})
+            d->setSpinMicroseconds(200); // generous: this test may share the CPU with others
+        threadA.setEventDispatcher(a);
+        threadB.setEventDispatcher(b);
+        timerThread.setEventDispatcher(t);
+        auto* inA = new QObject;
+        auto* inB = new QObject;
+        inA->moveToThread(&threadA);
+        inB->moveToThread(&threadB);
+        auto* timer = new QTimer;
+        timer->setInterval(10);
+        timer->moveToThread(&timerThread);
+        QObject::connect(&timerThread, &QThread::started, timer, qOverload<>(&QTimer::start));
+        threadA.start();
+        threadB.start();
+        timerThread.start();
+
+        std::atomic<int> left{3000};
+        std::promise<void> finished;
+        std::function<void()> ping;
+        const std::function<void()> pong = [&] { QMetaObject::invokeMethod(inA, ping); };
+        ping = [&]
+        {
+            if (--left == 0)
+                finished.set_value();
+            else
+                QMetaObject::invokeMethod(inB, pong);
+        };
+        QMetaObject::invokeMethod(inA, ping);
+        QVERIFY(finished.get_future().wait_for(std::chrono::seconds(60)) ==
+                std::future_status::ready);
+
+        const auto statsIn = [](QObject* context, EpollDispatcher* d)
+        {
+            EpollDispatcher::SpinStats stats;
+            QMetaObject::invokeMethod(
+                context, [&] { stats = d->spinStats(); }, Qt::BlockingQueuedConnection);
+            return stats;
+        };
+        const EpollDispatcher::SpinStats busyA = statsIn(inA, a);
+        const EpollDispatcher::SpinStats busyB = statsIn(inB, b);
+        QVERIFY2(busyA.hits + busyB.hits > 0, qPrintable(QStringLiteral("spins %1/%2, hits %3/%4")
+                                                             .arg(busyA.spins)
+                                                             .arg(busyB.spins)
+                                                             .arg(busyA.hits)
+                                                             .arg(busyB.hits)));
+        QThread::msleep(200);
+        const EpollDispatcher::SpinStats idleA = statsIn(inA, a);
+        const EpollDispatcher::SpinStats idleB = statsIn(inB, b);
+        const EpollDispatcher::SpinStats timed = statsIn(timer, t);
+        // The stats call itself wakes each thread once after 200 ms: that wait was long, so it
+        // began without spinning, or with the one spin that ran dry.
+        QVERIFY((idleA.spins - idleA.hits) - (busyA.spins - busyA.hits) <= 2);
+        QVERIFY((idleB.spins - idleB.hits) - (busyB.spins - busyB.hits) <= 2);
+        QCOMPARE(timed.spins, std::uint64_t{0});
+        qInfo("ping-pong: thread A %llu spins, %llu found work; thread B %llu, %llu",
+              static_cast<unsigned long long>(busyA.spins),
+              static_cast<unsigned long long>(busyA.hits),
+              static_cast<unsigned long long>(busyB.spins),
+              static_cast<unsigned long long>(busyB.hits));
+        QMetaObject::invokeMethod(timer, &QTimer::stop, Qt::BlockingQueuedConnection);
+
+        for (QThread* thread : {&threadA, &threadB, &timerThread})
+        {
+            thread->quit();
+            thread->wait();
+        }
+        delete inA;
+        delete inB;
+        delete timer;
+    }
+
     void heapOrdersLikeASortedList()
     {
         std::mt19937 rng(42);

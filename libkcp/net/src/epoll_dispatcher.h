@@ -2,6 +2,7 @@
 
 #include <QAbstractEventDispatcher>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <pthread.h>
@@ -9,6 +10,7 @@
 #include <vector>
 
 class QSocketNotifier;
+struct epoll_event;
 
 namespace kcp::net::detail
 {
@@ -44,6 +46,17 @@ public:
     void wakeUp() override;
     void interrupt() override;
 
+    // How often a wait began by spinning, and how many of those spins found work.
+    struct SpinStats
+    {
+        std::uint64_t spins = 0;
+        std::uint64_t hits = 0;
+    };
+    SpinStats spinStats() const { return m_spinStats; }
+    // 0 turns spinning off. Default DefaultSpinUs, or KCPDESK_SPIN_US (0..1000).
+    void setSpinMicroseconds(int us) { m_spinNs = qint64(std::max(us, 0)) * 1000; }
+    static constexpr int DefaultSpinUs = 50;
+
 private:
     struct Watch
     {
@@ -64,6 +77,7 @@ private:
     };
 
     int waitTimeoutMs() const;
+    int waitSpinningFirst(epoll_event* events, int maxEvents, int timeoutMs);
     bool fireTimers();
 
     int m_epoll = -1;
@@ -77,6 +91,9 @@ private:
     std::unordered_map<int, Watch> m_watches;
     std::uint32_t m_generation = 0;
     std::vector<Timer> m_timers;
+    qint64 m_spinNs;
+    bool m_spinning = false; // the last wait was short enough that the next one spins first
+    SpinStats m_spinStats;
 };
 
 // Whether worker threads get an EpollDispatcher (Linux, unless KCPDESK_DISPATCHER=qt).
