@@ -69,6 +69,8 @@ struct ScaleSession
     std::unique_ptr<KcpSocket> socket;
     qint64 sentAt = -1; // ms, -1: nothing outstanding
     int got = 0;
+    int answers = 0;
+    int failures = 0;
 };
 
 int runScaleClient(const KcpOptions& o, const QHostAddress& host, quint16 port, int sessions,
@@ -104,6 +106,7 @@ int runScaleClient(const KcpOptions& o, const QHostAddress& host, quint16 port, 
                                  if (me.sentAt >= 10000)
                                      steady.push_back(latency);
                                  answered++;
+                                 me.answers++;
                                  me.got -= 64;
                                  me.sentAt = -1;
                              }
@@ -129,6 +132,7 @@ int runScaleClient(const KcpOptions& o, const QHostAddress& host, quint16 port, 
                         if (doneMs - s.sentAt < 5000)
                             continue; // still waiting, like a blocked reader: skip this second
                         failed++;
+                        s.failures++;
                         s.sentAt = -1;
                         s.got = 0;
                     }
@@ -145,8 +149,17 @@ int runScaleClient(const KcpOptions& o, const QHostAddress& host, quint16 port, 
         });
     tick.start(5);
     QCoreApplication::exec();
+    int neverAnswered = 0;
+    int sessionsFailing = 0;
     for (const ScaleSession& s : all)
+    {
         failed += s.sentAt >= 0 ? 1 : 0;
+        neverAnswered += s.answers == 0 ? 1 : 0;
+        sessionsFailing += s.failures > 0 || s.sentAt >= 0 ? 1 : 0;
+    }
+    // Which failures: a few sessions that never got through, or late answers spread over many.
+    std::fprintf(stderr, "SCALE-DETAIL sessions_failing=%d never_answered=%d\n", sessionsFailing,
+                 neverAnswered);
     std::sort(latencies.begin(), latencies.end());
     std::sort(steady.begin(), steady.end());
     auto pctOf = [](const std::vector<int>& v, double p)

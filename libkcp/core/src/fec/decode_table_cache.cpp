@@ -7,7 +7,7 @@ DecodeTableCache::DecodeTableCache(std::size_t capacity, std::size_t tableWords)
     : m_tableWords(tableWords)
     , m_keys(capacity)
     , m_lastUse(capacity, 0)
-    , m_tables(capacity * tableWords)
+    , m_tables(new std::uint64_t[capacity * tableWords]) // default-initialised: untouched
 {
 }
 
@@ -22,7 +22,7 @@ std::uint64_t* DecodeTableCache::find(const ShardMask& key)
             k[3] == key[3])
         {
             m_lastUse[i] = ++m_clock;
-            return m_tables.data() + i * m_tableWords;
+            return m_tables.get() + i * m_tableWords;
         }
     }
     return nullptr;
@@ -38,7 +38,7 @@ std::uint64_t* DecodeTableCache::insert(const ShardMask& key)
     }
     m_keys[victim] = key;
     m_lastUse[victim] = ++m_clock;
-    return m_tables.data() + victim * m_tableWords;
+    return m_tables.get() + victim * m_tableWords;
 }
 
 } // namespace kcp::fec_detail

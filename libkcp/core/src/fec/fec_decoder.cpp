@@ -69,7 +69,9 @@ struct FecDecoder::Impl
     FecDecoderCounters counters;
 
     // rxLimit + 1 buffers (the queue holds one extra until trimmed), then ps recovery buffers.
-    std::vector<std::uint8_t> pool;
+    // Left uninitialised (every byte is written before it is read; recovery pads explicitly),
+    // and handed out last-freed-first, so a slow session touches only the few pages it uses.
+    std::unique_ptr<std::uint8_t[]> pool;
     std::uint8_t* poolBase; // pool's first cache-line boundary
     std::vector<std::uint16_t> freeBuffers;
     std::vector<Entry> queue; // ordered by slot, at most rxLimit + 1 (capacity reserved)
@@ -98,8 +100,9 @@ FecDecoder::Impl::Impl(int ds, int ps, std::size_t maxPacketSize, GfEngine engin
     , rxLimit(static_cast<std::size_t>(RxFecMulti * (ds + ps)))
     , codec(ds, ps, engine)
     , tracker(ds, ps, paws)
-    , pool((rxLimit + 1 + static_cast<std::size_t>(ps)) * bufferStride + VectorAlign)
-    , poolBase(alignUp(pool.data()))
+    , pool(new std::uint8_t[(rxLimit + 1 + static_cast<std::size_t>(ps)) * bufferStride +
+                            VectorAlign])
+    , poolBase(alignUp(pool.get()))
     , recoveryBase(poolBase + (rxLimit + 1) * bufferStride)
     , shardPointers(static_cast<std::size_t>(ds + ps))
     , present(std::make_unique<bool[]>(static_cast<std::size_t>(ds + ps)))
