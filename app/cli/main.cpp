@@ -8,11 +8,14 @@
 // later (keepalive > 30), this exits with status 2 and says why.
 
 #include "advisor/advice_logger.h"
+#include "stats/csv_exporter.h"
+#include "stats/snmp_log_report.h"
 
 #include "kcp/net/worker_pool.h"
 #include "kcp/tunnel/kcptun_command_line.h"
 #include "kcp/tunnel/metrics_server.h"
 #include "kcp/tunnel/prometheus_text.h"
+#include "kcp/tunnel/snmp_log_reader.h"
 #include "kcp/tunnel/snmp_logger.h"
 #include "kcp/tunnel/tunnel_client.h"
 #include "kcp/tunnel/tunnel_server.h"
@@ -21,12 +24,14 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QFile>
+#include <QFileInfo>
 #include <QHostAddress>
 #include <QTextStream>
 
+#include <algorithm>
 #include <csignal>
-#include <functional>
 #include <cstdio>
+#include <functional>
 
 namespace
 {
@@ -58,8 +63,107 @@ int usage()
         stderr,
         "usage: kcpdesk-cli client [options]   (kcptun-client compatible)\n"
         "       kcpdesk-cli server [options]   (kcptun-server compatible)\n"
+        "       kcpdesk-cli snmplog [--csv OUT.csv] FILE...   (read kcptun --snmplog files)\n"
         "       kcpdesk-cli client --help | kcpdesk-cli server --help | kcpdesk-cli --version\n");
     return 2;
+}
+
+// kcpdesk-cli snmplog: reads the --snmplog files of a kcptun (or of kcpdesk-cli), in the order
+// given (daily rotated files concatenate), prints what they say and, with --csv, writes the
+// per-interval rates in KcpDesk's CSV layout (one row per interval instead of kcptun's
+// cumulative counters).
+int runSnmpLog(const QStringList& args)
+{
+    QString csvPath;
+    QStringList files;
+    for (qsizetype i = 0; i < args.size(); ++i)
+    {
+        if (args[i] == QLatin1String("--help") || args[i] == QLatin1String("-h"))
+        {
+            QTextStream(stdout)
+                << "usage: kcpdesk-cli snmplog [--csv OUT.csv] FILE...\n"
+                   "Reads kcptun --snmplog files (any kcp-go generation), prints the period, "
+                   "traffic, wire\nmultiplier, retransmissions, FEC and integrity counters with "
+                   "advice; --csv writes the\nper-interval rates as CSV.\n";
+            return 0;
+        }
+        if (args[i] == QLatin1String("--csv"))
+        {
+            if (i + 1 >= args.size())
+            {
+                std::fprintf(stderr, "kcpdesk-cli snmplog: --csv needs a file name\n");
+                return 2;
+            }
+            csvPath = args[++i];
+        }
+        else if (args[i].startsWith(u'-') && args[i] != QLatin1String("-"))
+        {
+            std::fprintf(stderr, "kcpdesk-cli snmplog: unknown option %s\n", qPrintable(args[i]));
+            return 2;
+        }
+        else
+        {
+            files << args[i];
+        }
+    }
+    if (files.isEmpty())
+    {
+        std::fprintf(stderr, "kcpdesk-cli snmplog: name at least one --snmplog file\n");
+        return 2;
+    }
+
+    kcp::tunnel::SnmpLog log;
+    for (const QString& path : files)
+    {
+        QFile file;
+        const bool opened = path == QLatin1String("-")
+                                ? file.open(stdin, QIODevice::ReadOnly)
+                                : (file.setFileName(path), file.open(QIODevice::ReadOnly));
+        if (!opened)
+        {
+            std::fprintf(stderr, "kcpdesk-cli snmplog: cannot read %s: %s\n", qPrintable(path),
+                         qPrintable(file.errorString()));
+            return 1;
+        }
+        QString error;
+        const std::optional<kcp::tunnel::SnmpLog> part = kcp::tunnel::readSnmpLog(file, &error);
+        if (!part)
+        {
+            std::fprintf(stderr, "kcpdesk-cli snmplog: %s: %s\n", qPrintable(path),
+                         qPrintable(error));
+            return 1;
+        }
+        log.rows += part->rows;
+        log.skippedLines += part->skippedLines;
+        log.realignedRows += part->realignedRows;
+        for (const QString& w : part->warnings)
+            if (log.warnings.size() < kcp::tunnel::SnmpLog::MaxWarnings)
+                log.warnings << (files.size() > 1 ? path + QStringLiteral(": ") + w : w);
+        for (const QString& c : part->ignoredColumns)
+            if (!log.ignoredColumns.contains(c))
+                log.ignoredColumns << c;
+    }
+
+    const app::SnmpLogDigest digest = app::digestSnmpLog(log);
+    const QString name =
+        files.size() == 1 ? files.first() : QStringLiteral("%1 files").arg(files.size());
+    QTextStream(stdout) << app::snmpLogReport(name, log, digest);
+    if (!csvPath.isEmpty())
+    {
+        app::StatsSeries series(std::max<int>(1, int(digest.samples.size())));
+        for (const app::StatsSample& sample : digest.samples)
+            series.append(sample);
+        QString error;
+        if (!app::CsvExporter::writeFile(csvPath, QFileInfo(files.first()).fileName(), series,
+                                         &error))
+        {
+            std::fprintf(stderr, "kcpdesk-cli snmplog: %s\n", qPrintable(error));
+            return 1;
+        }
+        QTextStream(stdout) << "wrote " << digest.samples.size() << " interval(s) to " << csvPath
+                            << '\n';
+    }
+    return 0;
 }
 
 extern "C" void onSignal(int)
@@ -84,6 +188,8 @@ int main(int argc, char** argv)
     if (args.isEmpty())
         return usage();
     const QString command = args.takeFirst();
+    if (command == QLatin1String("snmplog"))
+        return runSnmpLog(args);
     kcp::tunnel::TunnelRole role;
     if (command == QLatin1String("client"))
         role = kcp::tunnel::TunnelRole::Client;

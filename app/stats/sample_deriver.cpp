@@ -23,6 +23,13 @@ void SampleDeriver::reset(qint64 monotonicMs)
     m_previous.monotonicMs = monotonicMs;
 }
 
+void SampleDeriver::continueFrom(const LinkReading& previous)
+{
+    if (!m_started)
+        reset(previous.monotonicMs);
+    m_previous = previous;
+}
+
 StatsSample SampleDeriver::next(const LinkReading& reading)
 {
     if (!m_started)

@@ -37,6 +37,10 @@ class SampleDeriver
 public:
     // The source starts now with every counter at zero.
     void reset(qint64 monotonicMs);
+    // The next interval starts from `previous` instead of the last reading: for counters that do
+    // not start at zero (a log that begins mid-run, a process that restarted). Starts the source
+    // at previous if it had not started.
+    void continueFrom(const LinkReading& previous);
     // The sample for the interval since the previous reading (or reset()).
     StatsSample next(const LinkReading& reading);
 

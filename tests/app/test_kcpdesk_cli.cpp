@@ -3,6 +3,7 @@
 
 #include "../tunnel/free_ports.h"
 #include "../tunnel/tcp_echo_server.h"
+#include "kcp/tunnel/snmp_logger.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -10,6 +11,7 @@
 #include <QRandomGenerator>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QUdpSocket>
 #include <QtTest>
 
@@ -77,6 +79,7 @@ private slots:
     void refusesBadFlags_data();
     void refusesBadFlags();
     void adviseNamesASilentServer();
+    void snmplogReportsAndWritesRates();
 };
 
 void TestKcpdeskCli::carriesStreamsIntact_data()
@@ -228,4 +231,67 @@ void TestKcpdeskCli::adviseNamesASilentServer()
 }
 
 QTEST_GUILESS_MAIN(TestKcpdeskCli)
+// kcpdesk-cli snmplog on a log in kcptun's layout (written by our SnmpLogger's functions, which
+// test_kcptun_interop checks against the real kcptun's): the report, the per-interval CSV, and
+// clear failures for a missing file, a file that is no log and a bad option.
+void TestKcpdeskCli::snmplogReportsAndWritesRates()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString logPath = dir.filePath(QStringLiteral("snmp-20261128.log"));
+    {
+        QFile log(logPath);
+        QVERIFY(log.open(QIODevice::WriteOnly));
+        QByteArray text = kcp::tunnel::kcptunSnmpHeader().toUtf8() + '\n';
+        kcp::SnmpCounters c;
+        for (int i = 0; i < 4; ++i)
+        {
+            text += kcp::tunnel::kcptunSnmpRow(c, 1795800000 + 5 * i).toUtf8() + '\n';
+            c.BytesSent += 5'000'000;
+            c.OutBytes += 6'000'000;
+            c.OutSegs += 4000;
+            c.RetransSegs += 40;
+            c.FECParityShards += 1000;
+            c.FECRecovered += 30;
+        }
+        QVERIFY(log.write(text) == text.size());
+    }
+    const QString csvPath = dir.filePath(QStringLiteral("rates.csv"));
+    Cli cli;
+    cli.start({"snmplog", "--csv", csvPath, logPath});
+    QVERIFY(cli.process->waitForFinished(10000));
+    const QString output = QString::fromUtf8(cli.process->readAll());
+    QCOMPARE(cli.process->exitCode(), 0);
+    QVERIFY2(output.contains(QStringLiteral("4 rows")), qPrintable(output));
+    QVERIFY2(output.contains(QStringLiteral("1.00 % of the 12000 segments sent")),
+             qPrintable(output));
+    QVERIFY2(output.contains(QStringLiteral("1.20x the application data sent")),
+             qPrintable(output));
+    QVERIFY(output.contains(QStringLiteral("3000 parity shards received, 90 data shards rebuilt")));
+    QVERIFY(output.contains(QStringLiteral("wrote 3 interval(s)")));
+    QFile csv(csvPath);
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = csv.readAll().trimmed().split('\n');
+    QCOMPARE(lines.size(), 4);                                      // header + 3 intervals
+    QVERIFY2(lines[1].contains(",8000000,"), lines[1].constData()); // 5 MB / 5 s as bit/s
+
+    Cli missing;
+    missing.start({"snmplog", dir.filePath(QStringLiteral("none.log"))});
+    QVERIFY(missing.process->waitForFinished(10000));
+    QCOMPARE(missing.process->exitCode(), 1);
+    QVERIFY(QString::fromUtf8(missing.process->readAll()).contains(QStringLiteral("cannot read")));
+
+    Cli notALog;
+    notALog.start({"snmplog", csvPath});
+    QVERIFY(notALog.process->waitForFinished(10000));
+    QCOMPARE(notALog.process->exitCode(), 1);
+    QVERIFY(QString::fromUtf8(notALog.process->readAll())
+                .contains(QStringLiteral("not a kcptun --snmplog file")));
+
+    Cli badOption;
+    badOption.start({"snmplog", "--fast", logPath});
+    QVERIFY(badOption.process->waitForFinished(10000));
+    QCOMPARE(badOption.process->exitCode(), 2);
+}
+
 #include "test_kcpdesk_cli.moc"

@@ -12,23 +12,26 @@
 // streams, and a few combinations run concurrently, so kcptun's Go threads and our worker keep
 // both cores busy instead of one pipeline waiting on the other.
 
-#include "kcp/net/worker_pool.h"
 #include "event_loop.h"
 #include "free_ports.h"
-#include "tcp_echo_server.h"
+#include "kcp/net/worker_pool.h"
 #include "kcp/packet_crypto.h"
-#include "kcp/tunnel/smux_connection.h"
 #include "kcp/tunnel/kcptun_command_line.h"
-#include "resolve_test_config.h"
+#include "kcp/tunnel/smux_connection.h"
+#include "kcp/tunnel/snmp_log_reader.h"
 #include "kcp/tunnel/tunnel_client.h"
 #include "kcp/tunnel/tunnel_server.h"
+#include "resolve_test_config.h"
+#include "tcp_echo_server.h"
 
+#include <QDir>
 #include <QFile>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QUdpSocket>
 #include <QtTest>
 
@@ -582,6 +585,7 @@ private slots:
     void fecMismatchIsReportedAndDataIntact();
     void thinRedundancyCopiesAreAcceptedByKcptun_data();
     void thinRedundancyCopiesAreAcceptedByKcptun();
+    void snmpLogOfRealKcptunReadsBack();
 };
 
 void TestKcptunInterop::initTestCase()
@@ -950,4 +954,81 @@ void TestKcptunInterop::thinRedundancyCopiesAreAcceptedByKcptun()
 }
 
 QTEST_GUILESS_MAIN(TestKcptunInterop)
+void TestKcptunInterop::snmpLogOfRealKcptunReadsBack()
+{
+    // Debian's kcptun pair writing --snmplog every second (the server's file name a Go time
+    // layout, as kcptun's docs suggest), 2 MiB echoed through it uncompressed; what the reader
+    // makes of both files must match what went through.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    EchoServer target;
+    QVERIFY(target.isListening());
+    const QString udp = QStringLiteral("127.0.0.1:%1").arg(freeUdpPort());
+    const quint16 entry = freeTcpPort();
+    const QString clientLog = dir.filePath(QStringLiteral("client.log"));
+    Child server;
+    server.process->start(KcptunServer,
+                          {"-l", udp, "-t", QStringLiteral("127.0.0.1:%1").arg(target.port()),
+                           "--key", "log-key", "--nocomp", "--quiet", "--snmpperiod", "1",
+                           "--snmplog", dir.filePath(QStringLiteral("server-20060102.log"))});
+    Child client;
+    client.process->start(KcptunClient, {"-l", QStringLiteral("127.0.0.1:%1").arg(entry), "-r", udp,
+                                         "--key", "log-key", "--nocomp", "--quiet", "--snmpperiod",
+                                         "1", "--snmplog", clientLog});
+    QVERIFY(server.process->waitForStarted(5000) && client.process->waitForStarted(5000));
+    QVERIFY(waitForTcp(entry, 10000));
+
+    constexpr qint64 Bytes = qint64(2) << 20;
+    const QByteArray& data = sharedData(Bytes);
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, entry);
+    QVERIFY(socket.waitForConnected(5000));
+    qint64 echoed = 0;
+    connect(&socket, &QTcpSocket::readyRead, this, [&] { echoed += socket.readAll().size(); });
+    socket.write(data.constData(), Bytes);
+    // The echo server runs on this thread: wait in the event loop, not in waitForReadyRead.
+    QTRY_VERIFY_WITH_TIMEOUT(echoed >= Bytes, TransferTimeoutMs);
+    QCOMPARE(echoed, Bytes);
+
+    // Rows are written every second: wait for two after the transfer.
+    const auto rowsIn = [](const QString& path)
+    {
+        QFile f(path);
+        return f.open(QIODevice::ReadOnly) ? int(f.readAll().count('\n')) - 1 : 0;
+    };
+    const int rowsWanted = std::max(rowsIn(clientLog), 1) + 2;
+    QTRY_VERIFY_WITH_TIMEOUT(rowsIn(clientLog) >= rowsWanted, 10000);
+    client.process->kill();
+    server.process->kill();
+    client.process->waitForFinished(3000);
+    server.process->waitForFinished(3000);
+
+    const QStringList serverLogs =
+        QDir(dir.path()).entryList({QStringLiteral("server-2*.log")}, QDir::Files);
+    QCOMPARE(serverLogs.size(), 1); // the layout expanded to today's date
+    for (const QString& path : {clientLog, dir.filePath(serverLogs.first())})
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QString error;
+        const std::optional<kcp::tunnel::SnmpLog> log = kcp::tunnel::readSnmpLog(file, &error);
+        QVERIFY2(log, qPrintable(error));
+        QVERIFY2(log->warnings.isEmpty(), qPrintable(log->warnings.join(u'\n')));
+        QVERIFY2(log->rows.size() >= 3,
+                 qPrintable(QStringLiteral("%1: %2 rows").arg(path).arg(log->rows.size())));
+        const kcp::SnmpCounters& last = log->rows.last().counters;
+        // Both ends carried the 2 MiB each way; kcptun counts what smux wrote, frames included.
+        QVERIFY2(last.BytesSent >= quint64(Bytes) && last.BytesReceived >= quint64(Bytes),
+                 qPrintable(QStringLiteral("%1: sent %2, received %3")
+                                .arg(path)
+                                .arg(last.BytesSent)
+                                .arg(last.BytesReceived)));
+        QVERIFY(last.OutPkts > quint64(Bytes / 1400) && last.InPkts > quint64(Bytes / 1400));
+        QVERIFY(last.FECParityShards > 0); // kcptun's default FEC 10/3 on both ends
+        QCOMPARE(last.CurrEstab, 1u);
+        for (qsizetype i = 1; i < log->rows.size(); ++i)
+            QVERIFY(log->rows[i].unixSeconds > log->rows[i - 1].unixSeconds);
+    }
+}
+
 #include "test_kcptun_interop.moc"
