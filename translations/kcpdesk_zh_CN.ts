@@ -403,27 +403,27 @@
         <translation>%1 kbit/s</translation>
     </message>
     <message>
-        <location filename="../app/stats/sample_headline.cpp" line="22"/>
+        <location filename="../app/stats/sample_headline.cpp" line="21"/>
         <source>%1 Mbit/s</source>
         <translation>%1 Mbit/s</translation>
     </message>
     <message>
-        <location filename="../app/stats/sample_headline.cpp" line="29"/>
+        <location filename="../app/stats/sample_headline.cpp" line="27"/>
         <source>no KCP session yet</source>
         <translation>还没有 KCP 会话</translation>
     </message>
     <message>
-        <location filename="../app/stats/sample_headline.cpp" line="30"/>
+        <location filename="../app/stats/sample_headline.cpp" line="28"/>
         <source>RTT %1 ms · ↓ %2 ↑ %3</source>
         <translation>RTT %1 ms · ↓ %2 ↑ %3</translation>
     </message>
     <message>
-        <location filename="../app/stats/sample_headline.cpp" line="34"/>
+        <location filename="../app/stats/sample_headline.cpp" line="32"/>
         <source> · loss %1 %</source>
         <translation> · 丢包 %1 %</translation>
     </message>
     <message>
-        <location filename="../app/stats/sample_headline.cpp" line="37"/>
+        <location filename="../app/stats/sample_headline.cpp" line="35"/>
         <source> · wire ×%1</source>
         <translation> · 线路 ×%1</translation>
     </message>
@@ -879,427 +879,454 @@
 <context>
     <name>ui::MainWindow</name>
     <message>
-        <location filename="../ui/main_window.cpp" line="42"/>
+        <location filename="../ui/main_window.cpp" line="43"/>
         <source>KcpDesk</source>
         <translation>KcpDesk</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="55"/>
+        <location filename="../ui/main_window.cpp" line="56"/>
         <source>Quit KcpDesk</source>
         <translation>退出 KcpDesk</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/main_window.cpp" line="56"/>
+        <location filename="../ui/main_window.cpp" line="57"/>
         <source>%n tunnel(s) are running. Quitting KcpDesk stops them.</source>
         <translation>
             <numerusform>有 %n 条隧道正在运行。退出 KcpDesk 会停止它们。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="74"/>
+        <location filename="../ui/main_window.cpp" line="75"/>
         <source>&amp;Tunnels</source>
         <translation>隧道(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="76"/>
+        <location filename="../ui/main_window.cpp" line="77"/>
         <source>&amp;Lab</source>
         <translation>实验室(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="100"/>
+        <location filename="../ui/main_window.cpp" line="101"/>
         <source>%1: a session ended: %2</source>
         <translation>%1：一个会话已结束：%2</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="117"/>
-        <location filename="../ui/main_window.cpp" line="322"/>
-        <location filename="../ui/main_window.cpp" line="742"/>
-        <location filename="../ui/main_window.cpp" line="770"/>
+        <location filename="../ui/main_window.cpp" line="118"/>
+        <location filename="../ui/main_window.cpp" line="326"/>
+        <location filename="../ui/main_window.cpp" line="769"/>
+        <location filename="../ui/main_window.cpp" line="797"/>
         <source>Lab: %1</source>
         <translation>实验室：%1</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="143"/>
+        <location filename="../ui/main_window.cpp" line="144"/>
         <source>&amp;Add profile…</source>
         <translation>添加配置(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="144"/>
+        <location filename="../ui/main_window.cpp" line="145"/>
         <source>&amp;Edit profile…</source>
         <translation>编辑配置(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="145"/>
+        <location filename="../ui/main_window.cpp" line="146"/>
         <source>D&amp;uplicate profile</source>
         <translation>复制配置(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="147"/>
+        <location filename="../ui/main_window.cpp" line="148"/>
         <source>&amp;Delete profile</source>
         <translation>删除配置(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="149"/>
+        <location filename="../ui/main_window.cpp" line="150"/>
         <source>&amp;Import kcptun config…</source>
         <translation>导入 kcptun 配置文件(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="150"/>
+        <location filename="../ui/main_window.cpp" line="151"/>
         <source>Import kcptun &amp;command line or link…</source>
         <translation>导入 kcptun 命令行或链接(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="151"/>
+        <location filename="../ui/main_window.cpp" line="152"/>
         <source>Ctrl+Shift+V</source>
         <translation>Ctrl+Shift+V</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="152"/>
+        <location filename="../ui/main_window.cpp" line="153"/>
         <source>E&amp;xport kcptun config…</source>
         <translation>导出 kcptun 配置文件(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="153"/>
-        <location filename="../ui/main_window.cpp" line="388"/>
+        <location filename="../ui/main_window.cpp" line="154"/>
+        <location filename="../ui/main_window.cpp" line="392"/>
         <source>&amp;Start</source>
         <translation>启动(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="154"/>
+        <location filename="../ui/main_window.cpp" line="155"/>
         <source>Export &amp;CSV…</source>
         <translation>导出 CSV(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="155"/>
+        <location filename="../ui/main_window.cpp" line="156"/>
         <source>Save charts as &amp;PNG…</source>
         <translation>将图表保存为 PNG(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="156"/>
+        <location filename="../ui/main_window.cpp" line="157"/>
+        <source>Open kcptun SNMP &amp;log…</source>
+        <translation>打开 kcptun SNMP 日志(&amp;L)…</translation>
+    </message>
+    <message>
+        <location filename="../ui/main_window.cpp" line="158"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="171"/>
+        <location filename="../ui/main_window.cpp" line="174"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="180"/>
+        <location filename="../ui/main_window.cpp" line="184"/>
         <source>&amp;Profile</source>
         <translation>配置(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="186"/>
+        <location filename="../ui/main_window.cpp" line="190"/>
         <source>Profiles</source>
         <translation>配置</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="214"/>
-        <location filename="../ui/main_window.cpp" line="379"/>
+        <location filename="../ui/main_window.cpp" line="218"/>
+        <location filename="../ui/main_window.cpp" line="383"/>
         <source>Start</source>
         <translation>启动</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="243"/>
+        <location filename="../ui/main_window.cpp" line="247"/>
         <source>Apply the suggestion to the profile</source>
         <translation>将建议应用到配置</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="262"/>
+        <location filename="../ui/main_window.cpp" line="266"/>
         <source>Apply the first suggestion</source>
         <translation>应用第一条建议</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="275"/>
+        <location filename="../ui/main_window.cpp" line="279"/>
         <source>FEC on</source>
         <translation>开启 FEC</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="308"/>
+        <location filename="../ui/main_window.cpp" line="312"/>
         <source>“%1” now has %2. Restart the tunnel to use it; %3</source>
         <translation>“%1”现在使用 %2。重启隧道后生效；%3</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="311"/>
+        <location filename="../ui/main_window.cpp" line="315"/>
         <source>the peer&apos;s --rcvwnd should be at least as large.</source>
         <translation>对端的 --rcvwnd 应至少同样大。</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="312"/>
+        <location filename="../ui/main_window.cpp" line="316"/>
         <source>set the same on the %1.</source>
         <translation>请在%1上做相同设置。</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="313"/>
+        <location filename="../ui/main_window.cpp" line="317"/>
         <source>server</source>
         <translation>服务端</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="313"/>
+        <location filename="../ui/main_window.cpp" line="317"/>
         <source>client</source>
         <translation>客户端</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="374"/>
+        <location filename="../ui/main_window.cpp" line="378"/>
         <source>Select a profile</source>
         <translation>请选择一个配置</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="374"/>
+        <location filename="../ui/main_window.cpp" line="378"/>
         <source>No profiles yet</source>
         <translation>还没有配置</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="375"/>
+        <location filename="../ui/main_window.cpp" line="379"/>
         <source>Add a profile (or import a kcptun JSON config) to run a tunnel, or try the Lab tab: a KCP link with no server.</source>
         <translation>添加一个配置（或导入 kcptun JSON 配置文件）来运行隧道，或者试试实验室标签页：无需服务器的 KCP 链路。</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="386"/>
+        <location filename="../ui/main_window.cpp" line="390"/>
         <source>Stop “%1”</source>
         <translation>停止“%1”</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="387"/>
+        <location filename="../ui/main_window.cpp" line="391"/>
         <source>Start “%1”</source>
         <translation>启动“%1”</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="388"/>
+        <location filename="../ui/main_window.cpp" line="392"/>
         <source>&amp;Stop</source>
         <translation>停止(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="392"/>
+        <location filename="../ui/main_window.cpp" line="396"/>
         <source>Client: TCP %1 → KCP %2</source>
         <translation>客户端：TCP %1 → KCP %2</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="393"/>
+        <location filename="../ui/main_window.cpp" line="397"/>
         <source>Server: KCP %1 → TCP %2</source>
         <translation>服务端：KCP %1 → TCP %2</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="394"/>
+        <location filename="../ui/main_window.cpp" line="398"/>
         <source>, crypt %1, mode %2, FEC %3/%4</source>
         <translation>，加密 %1，模式 %2，FEC %3/%4</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/main_window.cpp" line="405"/>
+        <location filename="../ui/main_window.cpp" line="409"/>
         <source>Running on port %1, %n KCP session(s).</source>
         <translation>
             <numerusform>运行于端口 %1，%n 个 KCP 会话。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="407"/>
+        <location filename="../ui/main_window.cpp" line="411"/>
         <source>Running on port %1; no session yet: point an application at this port.</source>
         <translation>运行于端口 %1；还没有会话：请让应用程序连接这个端口。</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="410"/>
+        <location filename="../ui/main_window.cpp" line="414"/>
         <source>Running on port %1; no client connected yet.</source>
         <translation>运行于端口 %1；还没有客户端连接。</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="414"/>
+        <location filename="../ui/main_window.cpp" line="418"/>
         <source>Failed: %1</source>
         <translation>失败：%1</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="416"/>
+        <location filename="../ui/main_window.cpp" line="420"/>
         <source>Stopped.</source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="439"/>
+        <location filename="../ui/main_window.cpp" line="443"/>
         <source>“%1” could not start: %2</source>
         <translation>“%1”无法启动：%2</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="443"/>
+        <location filename="../ui/main_window.cpp" line="447"/>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="471"/>
+        <location filename="../ui/main_window.cpp" line="475"/>
         <source>No tunnel running</source>
         <translation>没有运行中的隧道</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/main_window.cpp" line="471"/>
+        <location filename="../ui/main_window.cpp" line="475"/>
         <source>%n tunnel(s) running</source>
         <translation>
             <numerusform>%n 条隧道运行中</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="497"/>
+        <location filename="../ui/main_window.cpp" line="501"/>
         <source>Saved “%1”; restart the tunnel to apply the changes.</source>
         <translation>已保存“%1”；重启隧道后更改生效。</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="500"/>
+        <location filename="../ui/main_window.cpp" line="504"/>
         <source>Saved “%1”.</source>
         <translation>已保存“%1”。</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="509"/>
+        <location filename="../ui/main_window.cpp" line="513"/>
         <source>New tunnel</source>
         <translation>新隧道</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="537"/>
+        <location filename="../ui/main_window.cpp" line="541"/>
         <source>Deleted “%1”.</source>
         <translation>已删除“%1”。</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="543"/>
-        <location filename="../ui/main_window.cpp" line="554"/>
+        <location filename="../ui/main_window.cpp" line="547"/>
+        <source>Open kcptun SNMP log</source>
+        <translation>打开 kcptun SNMP 日志</translation>
+    </message>
+    <message>
+        <location filename="../ui/main_window.cpp" line="548"/>
+        <source>kcptun SNMP logs (*.log *.csv);;All files (*)</source>
+        <translation>kcptun SNMP 日志 (*.log *.csv);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../ui/main_window.cpp" line="555"/>
+        <source>Cannot open the SNMP log: %1</source>
+        <translation>无法打开 SNMP 日志：%1</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/main_window.cpp" line="563"/>
+        <source>Opened %1: %n interval(s).</source>
+        <translation>
+            <numerusform>已打开 %1：%n 个时间段。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/main_window.cpp" line="570"/>
+        <location filename="../ui/main_window.cpp" line="581"/>
         <source>Import kcptun config</source>
         <translation>导入 kcptun 配置文件</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="544"/>
+        <location filename="../ui/main_window.cpp" line="571"/>
         <source>kcptun JSON (*.json);;All files (*)</source>
         <translation>kcptun JSON (*.json);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="555"/>
+        <location filename="../ui/main_window.cpp" line="582"/>
         <source>%1 does not say whether it is a client or a server config:</source>
         <translation>%1 没有说明是客户端还是服务端配置：</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="576"/>
+        <location filename="../ui/main_window.cpp" line="603"/>
         <source>Import kcptun command line or link</source>
         <translation>导入 kcptun 命令行或链接</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="579"/>
+        <location filename="../ui/main_window.cpp" line="606"/>
         <source>Paste a kcptun-client or kcptun-server command line, shadowsocks plugin options (key=…;crypt=…) or an ss:// link with the kcptun plugin:</source>
         <translation>粘贴 kcptun-client 或 kcptun-server 命令行、shadowsocks 插件选项（key=…;crypt=…）或带 kcptun 插件的 ss:// 链接：</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="589"/>
+        <location filename="../ui/main_window.cpp" line="616"/>
         <source>The text does not say whether it is for a client or a server:</source>
         <translation>这段文字没有说明是用于客户端还是服务端：</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="597"/>
+        <location filename="../ui/main_window.cpp" line="624"/>
         <source>Import: %1</source>
         <translation>导入：%1</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="600"/>
+        <location filename="../ui/main_window.cpp" line="627"/>
         <source>the pasted text</source>
         <translation>粘贴的文字</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="607"/>
+        <location filename="../ui/main_window.cpp" line="634"/>
         <source>Client</source>
         <translation>客户端</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="607"/>
+        <location filename="../ui/main_window.cpp" line="634"/>
         <source>Server</source>
         <translation>服务端</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="620"/>
+        <location filename="../ui/main_window.cpp" line="647"/>
         <source>Imported “%1” from %2.</source>
         <translation>已从 %2 导入“%1”。</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="623"/>
+        <location filename="../ui/main_window.cpp" line="650"/>
         <source>Fix before starting: %1</source>
         <translation>启动前请修正：%1</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="637"/>
+        <location filename="../ui/main_window.cpp" line="664"/>
         <source>Export kcptun config</source>
         <translation>导出 kcptun 配置文件</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="638"/>
+        <location filename="../ui/main_window.cpp" line="665"/>
         <source>kcptun JSON (*.json)</source>
         <translation>kcptun JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="646"/>
+        <location filename="../ui/main_window.cpp" line="673"/>
         <source>Exported “%1” to %2 (kcptun -c format).</source>
         <translation>已将“%1”导出到 %2（kcptun -c 格式）。</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="667"/>
+        <location filename="../ui/main_window.cpp" line="694"/>
         <source>Lab</source>
         <translation>实验室</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="669"/>
+        <location filename="../ui/main_window.cpp" line="696"/>
         <source>Lab, FEC off</source>
         <translation>实验室，关闭 FEC</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="683"/>
+        <location filename="../ui/main_window.cpp" line="710"/>
         <source>Nothing to export yet: start a tunnel or the lab first.</source>
         <translation>还没有可导出的数据：请先启动隧道或实验室。</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="689"/>
+        <location filename="../ui/main_window.cpp" line="716"/>
         <source>Export CSV</source>
         <translation>导出 CSV</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="689"/>
+        <location filename="../ui/main_window.cpp" line="716"/>
         <source>CSV (*.csv)</source>
         <translation>CSV (*.csv)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/main_window.cpp" line="696"/>
+        <location filename="../ui/main_window.cpp" line="723"/>
         <source>Wrote %n sample(s) to %1.</source>
         <translation>
             <numerusform>已将 %n 个采样写入 %1。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="711"/>
+        <location filename="../ui/main_window.cpp" line="738"/>
         <source>Save charts as PNG</source>
         <translation>将图表保存为 PNG</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="712"/>
+        <location filename="../ui/main_window.cpp" line="739"/>
         <source>PNG image (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="716"/>
+        <location filename="../ui/main_window.cpp" line="743"/>
         <source>Could not write %1.</source>
         <translation>无法写入 %1。</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="718"/>
+        <location filename="../ui/main_window.cpp" line="745"/>
         <source>Saved the charts to %1.</source>
         <translation>已将图表保存到 %1。</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="736"/>
+        <location filename="../ui/main_window.cpp" line="763"/>
         <source>Lab stopped.</source>
         <translation>实验室已停止。</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="751"/>
+        <location filename="../ui/main_window.cpp" line="778"/>
         <source>FEC %1/%2</source>
         <translation>FEC %1/%2</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="752"/>
-        <location filename="../ui/main_window.cpp" line="773"/>
+        <location filename="../ui/main_window.cpp" line="779"/>
+        <location filename="../ui/main_window.cpp" line="800"/>
         <source>FEC off</source>
         <translation>关闭 FEC</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="756"/>
+        <location filename="../ui/main_window.cpp" line="783"/>
         <source>Lab running: a KCP pair on 127.0.0.1 through the emulated link.</source>
         <translation>实验室运行中：一对 KCP 会话在 127.0.0.1 上经过模拟链路。</translation>
     </message>
@@ -1350,6 +1377,14 @@
         <location filename="../ui/profile_editor_dialog.cpp" line="244"/>
         <source>Valid: kcptun would accept these settings.</source>
         <translation>有效：kcptun 会接受这些设置。</translation>
+    </message>
+</context>
+<context>
+    <name>ui::SnmpLogDialog</name>
+    <message>
+        <location filename="../ui/snmp_log_dialog.cpp" line="19"/>
+        <source>kcptun SNMP log: %1</source>
+        <translation>kcptun SNMP 日志：%1</translation>
     </message>
 </context>
 <context>

@@ -6,6 +6,7 @@
 #include "ui/chart_panel.h"
 #include "ui/lab_panel.h"
 #include "ui/profile_editor_dialog.h"
+#include "ui/snmp_log_dialog.h"
 #include "ui/tray_icon.h"
 
 #include <QAction>
@@ -153,6 +154,7 @@ void MainWindow::buildActions()
     m_startStopAction = make(tr("&Start"), QStringLiteral("startStop"));
     m_exportCsvAction = make(tr("Export &CSV…"), QStringLiteral("exportCsv"));
     auto* savePng = make(tr("Save charts as &PNG…"), QStringLiteral("saveChartsPng"));
+    auto* openSnmpLog = make(tr("Open kcptun SNMP &log…"), QStringLiteral("openSnmpLog"));
     auto* quitAction = make(tr("&Quit"), QStringLiteral("quit"), QKeySequence::Quit);
 
     connect(m_addAction, &QAction::triggered, this, &MainWindow::addProfile);
@@ -165,6 +167,7 @@ void MainWindow::buildActions()
     connect(m_startStopAction, &QAction::triggered, this, &MainWindow::toggleSelectedTunnel);
     connect(m_exportCsvAction, &QAction::triggered, this, &MainWindow::exportCsv);
     connect(savePng, &QAction::triggered, this, &MainWindow::saveChartsPng);
+    connect(openSnmpLog, &QAction::triggered, this, &MainWindow::openSnmpLog);
     // An explicit Quit quits even with a tray (asking first if tunnels run), unlike closing.
     connect(quitAction, &QAction::triggered, this, [this] { quit(true); });
 
@@ -173,6 +176,7 @@ void MainWindow::buildActions()
     file->addAction(m_importTextAction);
     file->addAction(m_exportAction);
     file->addSeparator();
+    file->addAction(openSnmpLog);
     file->addAction(m_exportCsvAction);
     file->addAction(savePng);
     file->addSeparator();
@@ -536,6 +540,29 @@ void MainWindow::deleteProfile()
     saveProfiles();
     statusBar()->showMessage(tr("Deleted “%1”.").arg(name), 5000);
     updateSelection();
+}
+
+void MainWindow::openSnmpLog()
+{
+    const QString path = m_chooseOpen(tr("Open kcptun SNMP log"), QDir::homePath(),
+                                      tr("kcptun SNMP logs (*.log *.csv);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    const std::optional<app::LoadedSnmpLog> loaded = app::loadSnmpLogFiles({path}, &error);
+    if (!loaded)
+    {
+        reportError(tr("Cannot open the SNMP log: %1").arg(error));
+        return;
+    }
+    clearError();
+    auto* dialog = new SnmpLogDialog(*loaded, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    statusBar()->showMessage(
+        tr("Opened %1: %n interval(s).", nullptr, int(loaded->digest.samples.size()))
+            .arg(loaded->name),
+        8000);
 }
 
 void MainWindow::importProfile()

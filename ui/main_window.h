@@ -92,6 +92,7 @@ private:
     void deleteProfile();
     void importProfile();
     void importText();
+    void openSnmpLog();
     std::optional<kcp::tunnel::TunnelRole> askRole(const QString& title, const QString& what);
     void addImportedProfile(app::Profile profile, const QString& source);
     void exportProfile();

@@ -15,7 +15,6 @@
 #include "kcp/tunnel/kcptun_command_line.h"
 #include "kcp/tunnel/metrics_server.h"
 #include "kcp/tunnel/prometheus_text.h"
-#include "kcp/tunnel/snmp_log_reader.h"
 #include "kcp/tunnel/snmp_logger.h"
 #include "kcp/tunnel/tunnel_client.h"
 #include "kcp/tunnel/tunnel_server.h"
@@ -112,48 +111,21 @@ int runSnmpLog(const QStringList& args)
         return 2;
     }
 
-    kcp::tunnel::SnmpLog log;
-    for (const QString& path : files)
+    QString error;
+    const std::optional<app::LoadedSnmpLog> loaded = app::loadSnmpLogFiles(files, &error);
+    if (!loaded)
     {
-        QFile file;
-        const bool opened = path == QLatin1String("-")
-                                ? file.open(stdin, QIODevice::ReadOnly)
-                                : (file.setFileName(path), file.open(QIODevice::ReadOnly));
-        if (!opened)
-        {
-            std::fprintf(stderr, "kcpdesk-cli snmplog: cannot read %s: %s\n", qPrintable(path),
-                         qPrintable(file.errorString()));
-            return 1;
-        }
-        QString error;
-        const std::optional<kcp::tunnel::SnmpLog> part = kcp::tunnel::readSnmpLog(file, &error);
-        if (!part)
-        {
-            std::fprintf(stderr, "kcpdesk-cli snmplog: %s: %s\n", qPrintable(path),
-                         qPrintable(error));
-            return 1;
-        }
-        log.rows += part->rows;
-        log.skippedLines += part->skippedLines;
-        log.realignedRows += part->realignedRows;
-        for (const QString& w : part->warnings)
-            if (log.warnings.size() < kcp::tunnel::SnmpLog::MaxWarnings)
-                log.warnings << (files.size() > 1 ? path + QStringLiteral(": ") + w : w);
-        for (const QString& c : part->ignoredColumns)
-            if (!log.ignoredColumns.contains(c))
-                log.ignoredColumns << c;
+        std::fprintf(stderr, "kcpdesk-cli snmplog: %s\n", qPrintable(error));
+        return 1;
     }
-
-    const app::SnmpLogDigest digest = app::digestSnmpLog(log);
-    const QString name =
-        files.size() == 1 ? files.first() : QStringLiteral("%1 files").arg(files.size());
-    QTextStream(stdout) << app::snmpLogReport(name, log, digest);
+    const app::SnmpLogDigest& digest = loaded->digest;
+    QTextStream(stdout) << app::snmpLogReport(files.size() == 1 ? files.first() : loaded->name,
+                                              loaded->log, digest);
     if (!csvPath.isEmpty())
     {
         app::StatsSeries series(std::max<int>(1, int(digest.samples.size())));
         for (const app::StatsSample& sample : digest.samples)
             series.append(sample);
-        QString error;
         if (!app::CsvExporter::writeFile(csvPath, QFileInfo(files.first()).fileName(), series,
                                          &error))
         {

@@ -3,6 +3,8 @@
 #include "stats/sample_deriver.h"
 
 #include <QDateTime>
+#include <QFile>
+#include <QFileInfo>
 #include <QLocale>
 
 namespace app
@@ -104,6 +106,44 @@ SnmpLogDigest digestSnmpLog(const kcp::tunnel::SnmpLog& log)
         d.samples << deriver.next(readingOf(row));
     }
     return d;
+}
+
+std::optional<LoadedSnmpLog> loadSnmpLogFiles(const QStringList& paths, QString* error)
+{
+    LoadedSnmpLog loaded;
+    kcp::tunnel::SnmpLog& log = loaded.log;
+    for (const QString& path : paths)
+    {
+        QFile file;
+        const bool opened = path == QLatin1String("-")
+                                ? file.open(stdin, QIODevice::ReadOnly)
+                                : (file.setFileName(path), file.open(QIODevice::ReadOnly));
+        if (!opened)
+        {
+            *error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
+            return std::nullopt;
+        }
+        QString why;
+        const std::optional<kcp::tunnel::SnmpLog> part = kcp::tunnel::readSnmpLog(file, &why);
+        if (!part)
+        {
+            *error = QStringLiteral("%1: %2").arg(path, why);
+            return std::nullopt;
+        }
+        log.rows += part->rows;
+        log.skippedLines += part->skippedLines;
+        log.realignedRows += part->realignedRows;
+        for (const QString& w : part->warnings)
+            if (log.warnings.size() < kcp::tunnel::SnmpLog::MaxWarnings)
+                log.warnings << (paths.size() > 1 ? path + QStringLiteral(": ") + w : w);
+        for (const QString& c : part->ignoredColumns)
+            if (!log.ignoredColumns.contains(c))
+                log.ignoredColumns << c;
+    }
+    loaded.name = paths.size() == 1 ? QFileInfo(paths.first()).fileName()
+                                    : QStringLiteral("%1 files").arg(paths.size());
+    loaded.digest = digestSnmpLog(log);
+    return loaded;
 }
 
 QString snmpLogReport(const QString& name, const kcp::tunnel::SnmpLog& log,

@@ -6,7 +6,10 @@
 #include "kcp/tunnel/snmp_log_reader.h"
 
 #include <QString>
+#include <QStringList>
 #include <QVector>
+
+#include <optional>
 
 namespace app
 {
@@ -25,6 +28,18 @@ struct SnmpLogDigest
 };
 
 SnmpLogDigest digestSnmpLog(const kcp::tunnel::SnmpLog& log);
+
+// Several --snmplog files read as one log, in the order given (daily files of one kcptun);
+// "-" reads standard input. Warnings name their file when there are several.
+struct LoadedSnmpLog
+{
+    QString name; // the file name, or "N files"
+    kcp::tunnel::SnmpLog log;
+    SnmpLogDigest digest;
+};
+// nullopt with *error ("cannot read F: why", "F: not a kcptun --snmplog file ...") when a file
+// cannot be opened or has no header.
+std::optional<LoadedSnmpLog> loadSnmpLogFiles(const QStringList& paths, QString* error);
 
 // The human report: period, traffic and wire multiplier, retransmissions, FEC, integrity
 // errors, and advice drawn from those numbers. name labels the log (its file name).

@@ -8,12 +8,14 @@
 #include "ui/lab_panel.h"
 #include "ui/main_window.h"
 #include "ui/profile_editor_dialog.h"
+#include "ui/snmp_log_dialog.h"
 #include "ui/tunnel_menu.h"
 
 #include <QAbstractButton>
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDateTime>
 #include <QDialogButtonBox>
 #include <QFile>
 #include <QImage>
@@ -46,6 +48,7 @@ private slots:
     void tunnelAdviceAppliesToTheProfile();
     void trayMenuStartsAndStopsTunnels();
     void closingWithRunningTunnelsAsksFirst();
+    void opensAKcptunSnmpLog();
 
 private:
     static void clickAction(MainWindow& window, const char* name);
@@ -476,6 +479,69 @@ void TestMainWindow::closingWithRunningTunnelsAsksFirst()
     QCOMPARE(asked.size(), 3);
     QVERIFY(!window.isVisible());
     QCOMPARE(window.tunnels().runningCount(), 0);
+}
+
+// File > Open kcptun SNMP log: a log in kcptun's layout (an hour, a row a minute, 4 MB sent per
+// minute and 1 % retransmitted) opens in a window with the report and its rates charted over the
+// whole hour; a file that is no log is reported in the banner.
+void TestMainWindow::opensAKcptunSnmpLog()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath("snmp-20261128.log");
+    {
+        QFile log(path);
+        QVERIFY(log.open(QIODevice::WriteOnly));
+        log.write("Unix,BytesSent,BytesReceived,MaxConn,ActiveOpens,PassiveOpens,CurrEstab,InErrs,"
+                  "InCsumErrors,KCPInErrors,InPkts,OutPkts,InSegs,OutSegs,InBytes,OutBytes,"
+                  "RetransSegs,FastRetransSegs,EarlyRetransSegs,LostSegs,RepeatSegs,"
+                  "FECParityShards,FECErrs,FECRecovered,FECShortShards\n");
+        const qint64 start =
+            QDateTime(QDate(2026, 11, 28), QTime(0, 0), Qt::UTC).toSecsSinceEpoch();
+        for (int minute = 0; minute <= 60; ++minute)
+        {
+            const qint64 sent = qint64(minute) * 4'000'000;
+            const qint64 segs = qint64(minute) * 3000;
+            log.write(QStringLiteral("%1,%2,0,1,1,0,1,0,0,0,0,%3,0,%3,0,%4,%5,%5,0,0,0,0,0,0,0\n")
+                          .arg(start + 60 * minute)
+                          .arg(sent)
+                          .arg(segs)
+                          .arg(sent * 11 / 10)
+                          .arg(segs / 100)
+                          .toUtf8());
+        }
+    }
+    QTemporaryDir profiles;
+    MainWindow window(profiles.filePath("profiles.json"));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QString chosen = path;
+    window.setOpenFileChooser([&](const QString&, const QString&, const QString&)
+                              { return chosen; });
+    window.findChild<QAction*>("openSnmpLog")->trigger();
+    auto* dialog = window.findChild<ui::SnmpLogDialog*>();
+    QVERIFY(dialog);
+    QVERIFY(dialog->isVisible());
+    QVERIFY2(dialog->reportText().contains("61 rows"), qPrintable(dialog->reportText()));
+    QVERIFY(dialog->reportText().contains("1.00 % of the 180000 segments sent"));
+    QCOMPARE(dialog->charts()->windowSeconds(), 3600);
+    QLineSeries* out = dialog->charts()->line("goodputOut");
+    QVERIFY(out);
+    QTRY_COMPARE(out->count(), 60);
+    // 4 MB a minute is 0.533 Mbit/s on the throughput chart.
+    QVERIFY(qAbs(out->at(30).y() - 4e6 * 8 / 60 / 1e6) < 0.001);
+    QCOMPARE(dialog->charts()->line("retrans")->at(30).y(), 30.0 / 60);
+    dialog->close();
+
+    chosen = dir.filePath("not-a-log.txt");
+    {
+        QFile f(chosen);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("hello\n");
+    }
+    window.findChild<QAction*>("openSnmpLog")->trigger();
+    QVERIFY2(window.errorBanner().contains("not a kcptun --snmplog file"),
+             qPrintable(window.errorBanner()));
 }
 
 QTEST_MAIN(TestMainWindow)
