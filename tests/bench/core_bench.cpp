@@ -280,14 +280,13 @@ std::unique_ptr<kcp::BlockCrypt> makeCipherOrSkip(benchmark::State& state, const
 
 // -- crypt_test.go -----------------------------------------------------------------------------
 
-// kcp-go benchCrypt: one op = Encrypt(enc, data) + Decrypt(dec, enc) of mtuLimit bytes,
-// b.SetBytes(2 * mtuLimit).
-void benchCrypt(benchmark::State& state, const char* cryptName)
+// Encrypts and decrypts one buffer of `length` bytes per iteration.
+void timeEncryptDecrypt(benchmark::State& state, const char* cryptName, std::size_t length)
 {
     auto cipher = makeCipherOrSkip(state, cryptName);
     if (!cipher)
         return;
-    std::vector<std::uint8_t> buffer(MtuLimit);
+    std::vector<std::uint8_t> buffer(length);
     XorShift64(1).fill(buffer.data(), buffer.size());
 
     const AllocationProbe probe;
@@ -298,7 +297,14 @@ void benchCrypt(benchmark::State& state, const char* cryptName)
         benchmark::ClobberMemory();
     }
     probe.report(state);
-    state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(2 * MtuLimit));
+    state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(2 * length));
+}
+
+// kcp-go benchCrypt: one op = Encrypt(enc, data) + Decrypt(dec, enc) of mtuLimit bytes,
+// b.SetBytes(2 * mtuLimit).
+void benchCrypt(benchmark::State& state, const char* cryptName)
+{
+    timeEncryptDecrypt(state, cryptName, MtuLimit);
 }
 
 // One direction only (not in kcp-go; the script adds the Go twin): one op = one mtuLimit buffer.
@@ -327,22 +333,7 @@ void benchCryptEncrypt(benchmark::State& state, const char* cryptName)
 // where a cipher's per-call setup and tail handling matter more than its bulk speed.
 void benchDatagramCrypt(benchmark::State& state, const char* cryptName)
 {
-    auto cipher = makeCipherOrSkip(state, cryptName);
-    if (!cipher)
-        return;
-    const auto length = static_cast<std::size_t>(state.range(0));
-    std::vector<std::uint8_t> buffer(length);
-    XorShift64(1).fill(buffer.data(), buffer.size());
-
-    const AllocationProbe probe;
-    for (auto _ : state)
-    {
-        cipher->encrypt(buffer.data(), buffer.size());
-        cipher->decrypt(buffer.data(), buffer.size());
-        benchmark::ClobberMemory();
-    }
-    probe.report(state);
-    state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(2 * length));
+    timeEncryptDecrypt(state, cryptName, static_cast<std::size_t>(state.range(0)));
 }
 
 void benchCryptDecrypt(benchmark::State& state, const char* cryptName)
