@@ -295,6 +295,37 @@ def config_seeds(capture):
           b"--resend\n2\n-nc=1\n--acknodelay=true\n--streambuf\n65536\n--smuxbuf=131072")
 
 
+# --- fuzz_snmp_log ---------------------------------------------------------------------------
+# The file's bytes: kcptun --snmplog in each kcp-go generation's header, and damaged variants.
+
+SNMP_V561 = ("BytesSent,BytesReceived,MaxConn,ActiveOpens,PassiveOpens,CurrEstab,InErrs,"
+             "InCsumErrors,KCPInErrors,InPkts,OutPkts,InSegs,OutSegs,InBytes,OutBytes,RetransSegs,"
+             "FastRetransSegs,EarlyRetransSegs,LostSegs,RepeatSegs,FECParityShards,FECErrs,"
+             "FECRecovered,FECShortShards").split(",")
+
+
+def snmp_seeds():
+    t = "snmp_log"
+    v5622 = (SNMP_V561[:20] + ["FECFullShards"] + SNMP_V561[20:] +
+             ["FECShardSet", "FECShardMin", "RingBufferSndQueue", "RingBufferRcvQueue",
+              "RingBufferSndBuffer"])
+    v5660 = [c for c in v5622 if c != "FECShortShards"] + ["OOBPackets"]
+
+    def log(columns, values, rows=5):
+        lines = ["Unix," + ",".join(columns)]
+        for r in range(rows):
+            lines.append(",".join([str(1795843404 + 5 * r)] +
+                                  [str((r + 1) * (i + 1) * 1000) for i in range(values)]))
+        return ("\n".join(lines) + "\n").encode()
+
+    write(t, "v561", log(SNMP_V561, 24))
+    write(t, "v5622_short_rows", log(v5622, len(v5622) - 1))
+    write(t, "v5660", log(v5660, len(v5660)))
+    restart = log(SNMP_V561, 24, 3) + log(SNMP_V561, 24, 2).split(b"\n", 1)[1]
+    write(t, "restart_and_second_header", restart + log(SNMP_V561, 24, 2))
+    write(t, "damaged", b"1,2\n" + log(SNMP_V561, 24, 2) + b"17958434x,1,2\n\xff\xfe\n,,,\n")
+
+
 def main():
     capture = load("kcptun_capture.json")
     fec_vectors = load("fec_packets.json")
@@ -310,6 +341,7 @@ def main():
     smux_seeds(load("smux_frames.json"), capture)
     snappy_seeds(load("snappy_stream.json"))
     config_seeds(capture)
+    snmp_seeds()
     for directory in sorted(SEEDS.iterdir()):
         files = sorted(directory.iterdir())
         print(f"{directory.name}: {len(files)} seeds, {sum(f.stat().st_size for f in files)} bytes")
