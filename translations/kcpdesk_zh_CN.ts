@@ -429,6 +429,134 @@
     </message>
 </context>
 <context>
+    <name>app::SnmpLogReport</name>
+    <message>
+        <location filename="../app/stats/snmp_log_report.cpp" line="71"/>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <location filename="../app/stats/snmp_log_report.cpp" line="73"/>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../app/stats/snmp_log_report.cpp" line="75"/>
+        <source>%1 h</source>
+        <translation>%1 小时</translation>
+    </message>
+    <message>
+        <location filename="../app/stats/snmp_log_report.cpp" line="76"/>
+        <source>%1 days</source>
+        <translation>%1 天</translation>
+    </message>
+    <message>
+        <location filename="../app/stats/snmp_log_report.cpp" line="131"/>
+        <source>cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../app/stats/snmp_log_report.cpp" line="152"/>
+        <source>%1 files</source>
+        <translation>%1 个文件</translation>
+    </message>
+    <message>
+        <location filename="../app/stats/snmp_log_report.cpp" line="161"/>
+        <source>kcptun SNMP log %1: %2 rows</source>
+        <translation>kcptun SNMP 日志 %1：%2 行</translation>
+    </message>
+    <message>
+        <location filename="../app/stats/snmp_log_report.cpp" line="164"/>
+        <source>  fewer than two rows: no interval to measure (kcptun writes one row every --snmpperiod seconds, 60 by default)</source>
+        <translation>  不足两行：没有可测量的时间段（kcptun 每 --snmpperiod 秒写一行，默认 60 秒）</translation>
+    </message>
+    <message>
+        <location filename="../app/stats/snmp_log_report.cpp" line="170"/>
+        <source>  %1 to %2 (%3, a row every %4 s on average)</source>
+        <translation>  %1 至 %2（%3，平均每 %4 秒一行）</translation>
+    </message>
+    <message>
+        <location filename="../app/stats/snmp_log_report.cpp" line="175"/>
+        <source>  kcptun restarted %1 time(s) (counters went down); each restart starts its counts again</source>
+        <translation>  kcptun 重启了 %1 次（计数器变小）；每次重启都从零开始计数</translation>
+    </message>
+    <message>
+        <location filename="../app/stats/snmp_log_report.cpp" line="179"/>
+        <source>  %1 rows from kcp-go 5.6.22/23 (no FECShortShards value) were realigned to their header</source>
+        <translation>  %1 行来自 kcp-go 5.6.22/23（缺少 FECShortShards 的值），已按表头重新对齐</translation>
+    </message>
+    <message>
+        <location filename="../app/stats/snmp_log_report.cpp" line="184"/>
+        <source>  %1 line(s) skipped:</source>
+        <translation>  跳过了 %1 行：</translation>
+    </message>
+    <message>
+        <location filename="../app/stats/snmp_log_report.cpp" line="189"/>
+        <source>  columns not charted: %1</source>
+        <translation>  未绘制的列：%1</translation>
+    </message>
+    <message>
+        <location filename="../app/stats/snmp_log_report.cpp" line="196"/>
+        <source>traffic        sent %1 and received %2 of application data; %3 of UDP payload sent, %4 received</source>
+        <translation>流量           发送应用数据 %1，接收 %2；发送 UDP 负载 %3，接收 %4</translation>
+    </message>
+    <message>
+        <location filename="../app/stats/snmp_log_report.cpp" line="205"/>
+        <source>               the wire carried %1x the application data sent (headers, ACKs, FEC parity, retransmissions)</source>
+        <translation>               线路上传输的数据是发送的应用数据的 %1 倍（头部、ACK、FEC 校验、重传）</translation>
+    </message>
+    <message>
+        <location filename="../app/stats/snmp_log_report.cpp" line="209"/>
+        <source>The wire carries %1x what the application sent. Usually retransmissions on a lossy path or a window far larger than the link needs: try a smaller --sndwnd, and look at the retransmission line above (kcptun#91).</source>
+        <translation>线路上传输的数据是应用发送量的 %1 倍。通常是丢包路径上的重传，或窗口远大于链路所需：请尝试更小的 --sndwnd，并查看上面的重传一行（kcptun#91）。</translation>
+    </message>
+    <message>
+        <location filename="../app/stats/snmp_log_report.cpp" line="218"/>
+        <source>retransmitted  %1 of the %2 segments sent (%3 by timeout, %4 fast, %5 early)</source>
+        <translation>重传           发送的 %2 个分段中 %1 被重传（超时 %3，快速 %4，提前 %5）</translation>
+    </message>
+    <message>
+        <location filename="../app/stats/snmp_log_report.cpp" line="226"/>
+        <source>FEC            %1 parity shards received, %2 data shards rebuilt; FECErrs %3</source>
+        <translation>FEC            收到 %1 个校验分片，重建 %2 个数据分片；FECErrs %3</translation>
+    </message>
+    <message>
+        <location filename="../app/stats/snmp_log_report.cpp" line="231"/>
+        <source>integrity      %1 datagrams failed decryption or crc (InCsumErrors), %2 rejected by KCP (KCPInErrors)</source>
+        <translation>完整性         %1 个数据报解密或 crc 校验失败（InCsumErrors），%2 个被 KCP 拒绝（KCPInErrors）</translation>
+    </message>
+    <message>
+        <location filename="../app/stats/snmp_log_report.cpp" line="238"/>
+        <source>No parity arrived, so the peer sends without FEC, and %1 of the segments sent were retransmitted, each at least a round trip late. FEC (--datashard 10 --parityshard 3, the same on both ends) rebuilds most such losses without waiting.</source>
+        <translation>没有收到任何校验分片，说明对端未使用 FEC，而发送的分段中有 %1 被重传，每个至少晚一个往返。FEC（--datashard 10 --parityshard 3，两端相同）可以不必等待就重建大部分此类丢包。</translation>
+    </message>
+    <message>
+        <location filename="../app/stats/snmp_log_report.cpp" line="245"/>
+        <source>Parity rebuilt %1 data shards for every 100 parity shards received, and only %2 of segments needed a retransmission: the link loses little. FEC costs parityshard/datashard extra bandwidth; fewer parity shards or FEC off (on both ends) would save it. FECRecovered far below FECParityShards is normal on a good link (kcptun#865).</source>
+        <translation>每收到 100 个校验分片只重建了 %1 个数据分片，且只有 %2 的分段需要重传：链路丢包很少。FEC 会占用 parityshard/datashard 的额外带宽；减少校验分片或关闭 FEC（两端同时）可以省下这部分带宽。在良好的链路上 FECRecovered 远低于 FECParityShards 是正常的（kcptun#865）。</translation>
+    </message>
+    <message>
+        <location filename="../app/stats/snmp_log_report.cpp" line="254"/>
+        <source>FECErrs is %1: rebuilt shards had impossible lengths. The two ends probably use different --datashard/--parityshard; set the same on both.</source>
+        <translation>FECErrs 为 %1：重建的分片长度不可能成立。两端很可能使用了不同的 --datashard/--parityshard；请在两端设置相同的值。</translation>
+    </message>
+    <message>
+        <location filename="../app/stats/snmp_log_report.cpp" line="259"/>
+        <source>%1 datagrams failed decryption or crc: a client with another --key or --crypt (kcptun drops them without a reply, so that client sees only silence), or something probing the port.</source>
+        <translation>%1 个数据报解密或 crc 校验失败：某个客户端使用了不同的 --key 或 --crypt（kcptun 会不作回应地丢弃它们，所以该客户端只会看到沉默），或者有程序在探测这个端口。</translation>
+    </message>
+    <message>
+        <location filename="../app/stats/snmp_log_report.cpp" line="266"/>
+        <source>advice: nothing stands out in these counters.</source>
+        <translation>建议：这些计数器中没有明显的问题。</translation>
+    </message>
+    <message>
+        <location filename="../app/stats/snmp_log_report.cpp" line="269"/>
+        <source>advice:</source>
+        <translation>建议：</translation>
+    </message>
+</context>
+<context>
     <name>app::TunnelManager</name>
     <message>
         <location filename="../app/tunnel/tunnel_manager.cpp" line="158"/>

@@ -2,6 +2,7 @@
 
 #include "stats/sample_deriver.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
@@ -12,6 +13,13 @@ namespace app
 
 namespace
 {
+
+// The translation context of the report (the GUI shows it translated; kcpdesk-cli installs no
+// translator and prints English).
+struct SnmpLogReport
+{
+    Q_DECLARE_TR_FUNCTIONS(app::SnmpLogReport)
+};
 
 LinkReading readingOf(const kcp::tunnel::SnmpLog::Row& row)
 {
@@ -60,12 +68,12 @@ QString utc(qint64 unixSeconds)
 QString duration(qint64 seconds)
 {
     if (seconds < 120)
-        return QStringLiteral("%1 s").arg(seconds);
+        return SnmpLogReport::tr("%1 s").arg(seconds);
     if (seconds < 2 * 3600)
-        return QStringLiteral("%1 min").arg(seconds / 60);
+        return SnmpLogReport::tr("%1 min").arg(seconds / 60);
     if (seconds < 2 * 86400)
-        return QStringLiteral("%1 h").arg(double(seconds) / 3600, 0, 'f', 1);
-    return QStringLiteral("%1 days").arg(double(seconds) / 86400, 0, 'f', 1);
+        return SnmpLogReport::tr("%1 h").arg(double(seconds) / 3600, 0, 'f', 1);
+    return SnmpLogReport::tr("%1 days").arg(double(seconds) / 86400, 0, 'f', 1);
 }
 
 } // namespace
@@ -120,7 +128,7 @@ std::optional<LoadedSnmpLog> loadSnmpLogFiles(const QStringList& paths, QString*
                                 : (file.setFileName(path), file.open(QIODevice::ReadOnly));
         if (!opened)
         {
-            *error = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
+            *error = SnmpLogReport::tr("cannot read %1: %2").arg(path, file.errorString());
             return std::nullopt;
         }
         QString why;
@@ -141,7 +149,7 @@ std::optional<LoadedSnmpLog> loadSnmpLogFiles(const QStringList& paths, QString*
                 log.ignoredColumns << c;
     }
     loaded.name = paths.size() == 1 ? QFileInfo(paths.first()).fileName()
-                                    : QStringLiteral("%1 files").arg(paths.size());
+                                    : SnmpLogReport::tr("%1 files").arg(paths.size());
     loaded.digest = digestSnmpLog(log);
     return loaded;
 }
@@ -150,43 +158,43 @@ QString snmpLogReport(const QString& name, const kcp::tunnel::SnmpLog& log,
                       const SnmpLogDigest& digest)
 {
     QStringList out;
-    out << QStringLiteral("kcptun SNMP log %1: %2 rows").arg(name).arg(log.rows.size());
+    out << SnmpLogReport::tr("kcptun SNMP log %1: %2 rows").arg(name).arg(log.rows.size());
     if (log.rows.size() < 2)
     {
-        out << QStringLiteral("  fewer than two rows: no interval to measure (kcptun writes one "
-                              "row every --snmpperiod seconds, 60 by default)");
+        out << SnmpLogReport::tr("  fewer than two rows: no interval to measure (kcptun writes one "
+                                 "row every --snmpperiod seconds, 60 by default)");
     }
     else
     {
         const qint64 span = digest.lastUnix - digest.firstUnix;
-        out << QStringLiteral("  %1 to %2 (%3, a row every %4 s on average)")
+        out << SnmpLogReport::tr("  %1 to %2 (%3, a row every %4 s on average)")
                    .arg(utc(digest.firstUnix), utc(digest.lastUnix), duration(span))
                    .arg(double(span) / double(log.rows.size() - 1), 0, 'f', 1);
     }
     if (digest.restarts > 0)
-        out << QStringLiteral("  kcptun restarted %1 time(s) (counters went down); each restart "
-                              "starts its counts again")
+        out << SnmpLogReport::tr("  kcptun restarted %1 time(s) (counters went down); each restart "
+                                 "starts its counts again")
                    .arg(digest.restarts);
     if (log.realignedRows > 0)
-        out << QStringLiteral("  %1 rows from kcp-go 5.6.22/23 (no FECShortShards value) were "
-                              "realigned to their header")
+        out << SnmpLogReport::tr("  %1 rows from kcp-go 5.6.22/23 (no FECShortShards value) were "
+                                 "realigned to their header")
                    .arg(log.realignedRows);
     if (log.skippedLines > 0)
     {
-        out << QStringLiteral("  %1 line(s) skipped:").arg(log.skippedLines);
+        out << SnmpLogReport::tr("  %1 line(s) skipped:").arg(log.skippedLines);
         for (const QString& w : log.warnings)
             out << QStringLiteral("    ") + w;
     }
     if (!log.ignoredColumns.isEmpty())
-        out << QStringLiteral("  columns not charted: %1").arg(log.ignoredColumns.join(u", "));
+        out << SnmpLogReport::tr("  columns not charted: %1").arg(log.ignoredColumns.join(u", "));
     if (log.rows.size() < 2)
         return out.join(u'\n') + u'\n';
 
     const kcp::SnmpCounters& t = digest.totals;
     QStringList advice;
     out << QString();
-    out << QStringLiteral("traffic        sent %1 and received %2 of application data; %3 of "
-                          "UDP payload sent, %4 received")
+    out << SnmpLogReport::tr("traffic        sent %1 and received %2 of application data; %3 of "
+                             "UDP payload sent, %4 received")
                .arg(bytes(double(t.BytesSent)), bytes(double(t.BytesReceived)),
                     bytes(double(t.OutBytes)), bytes(double(t.InBytes)));
     // The multiplier only means something for the side that sends the data: a receiver's
@@ -194,11 +202,11 @@ QString snmpLogReport(const QString& name, const kcp::tunnel::SnmpLog& log,
     if (t.BytesSent >= 10'000'000 && t.BytesSent >= t.BytesReceived / 4)
     {
         const double multiplier = double(t.OutBytes) / double(t.BytesSent);
-        out << QStringLiteral("               the wire carried %1x the application data sent "
-                              "(headers, ACKs, FEC parity, retransmissions)")
+        out << SnmpLogReport::tr("               the wire carried %1x the application data sent "
+                                 "(headers, ACKs, FEC parity, retransmissions)")
                    .arg(multiplier, 0, 'f', 2);
         if (multiplier > 2.0)
-            advice << QStringLiteral(
+            advice << SnmpLogReport::tr(
                           "The wire carries %1x what the application sent. Usually "
                           "retransmissions on a lossy path or a window far larger than the link "
                           "needs: try a smaller --sndwnd, and look at the retransmission line "
@@ -207,34 +215,35 @@ QString snmpLogReport(const QString& name, const kcp::tunnel::SnmpLog& log,
     }
     if (t.OutSegs > 0)
     {
-        out << QStringLiteral("retransmitted  %1 of the %2 segments sent (%3 by timeout, %4 fast, "
-                              "%5 early)")
+        out << SnmpLogReport::tr(
+                   "retransmitted  %1 of the %2 segments sent (%3 by timeout, %4 fast, "
+                   "%5 early)")
                    .arg(percent(double(t.RetransSegs), double(t.OutSegs)))
                    .arg(t.OutSegs)
                    .arg(percent(double(t.LostSegs), double(t.OutSegs)),
                         percent(double(t.FastRetransSegs), double(t.OutSegs)),
                         percent(double(t.EarlyRetransSegs), double(t.OutSegs)));
     }
-    out << QStringLiteral("FEC            %1 parity shards received, %2 data shards rebuilt; "
-                          "FECErrs %3")
+    out << SnmpLogReport::tr("FEC            %1 parity shards received, %2 data shards rebuilt; "
+                             "FECErrs %3")
                .arg(t.FECParityShards)
                .arg(t.FECRecovered)
                .arg(t.FECErrs);
-    out << QStringLiteral("integrity      %1 datagrams failed decryption or crc (InCsumErrors), "
-                          "%2 rejected by KCP (KCPInErrors)")
+    out << SnmpLogReport::tr("integrity      %1 datagrams failed decryption or crc (InCsumErrors), "
+                             "%2 rejected by KCP (KCPInErrors)")
                .arg(t.InCsumErrors)
                .arg(t.KCPInErrors);
 
     const double retransShare = t.OutSegs > 0 ? double(t.RetransSegs) / double(t.OutSegs) : 0;
     if (t.FECParityShards == 0 && retransShare >= 0.05 && t.OutSegs >= 1000)
-        advice << QStringLiteral("No parity arrived, so the peer sends without FEC, and %1 of "
-                                 "the segments sent were retransmitted, each at least a round "
-                                 "trip late. FEC (--datashard 10 --parityshard 3, the same on "
-                                 "both ends) rebuilds most such losses without waiting.")
+        advice << SnmpLogReport::tr("No parity arrived, so the peer sends without FEC, and %1 of "
+                                    "the segments sent were retransmitted, each at least a round "
+                                    "trip late. FEC (--datashard 10 --parityshard 3, the same on "
+                                    "both ends) rebuilds most such losses without waiting.")
                       .arg(percent(double(t.RetransSegs), double(t.OutSegs)));
     if (t.FECParityShards >= 10000 && retransShare < 0.01 &&
         t.FECRecovered * 100 < t.FECParityShards)
-        advice << QStringLiteral(
+        advice << SnmpLogReport::tr(
                       "Parity rebuilt %1 data shards for every 100 parity shards received, and "
                       "only %2 of segments needed a retransmission: the link loses little. FEC "
                       "costs parityshard/datashard extra bandwidth; fewer parity shards or FEC "
@@ -243,22 +252,22 @@ QString snmpLogReport(const QString& name, const kcp::tunnel::SnmpLog& log,
                       .arg(double(t.FECRecovered) * 100.0 / double(t.FECParityShards), 0, 'f', 2)
                       .arg(percent(double(t.RetransSegs), double(t.OutSegs)));
     if (t.FECErrs > 0)
-        advice << QStringLiteral("FECErrs is %1: rebuilt shards had impossible lengths. The two "
-                                 "ends probably use different --datashard/--parityshard; set "
-                                 "the same on both.")
+        advice << SnmpLogReport::tr("FECErrs is %1: rebuilt shards had impossible lengths. The two "
+                                    "ends probably use different --datashard/--parityshard; set "
+                                    "the same on both.")
                       .arg(t.FECErrs);
     if (t.InCsumErrors > 0)
-        advice << QStringLiteral("%1 datagrams failed decryption or crc: a client with another "
-                                 "--key or --crypt (kcptun drops them without a reply, so that "
-                                 "client sees only silence), or something probing the port.")
+        advice << SnmpLogReport::tr("%1 datagrams failed decryption or crc: a client with another "
+                                    "--key or --crypt (kcptun drops them without a reply, so that "
+                                    "client sees only silence), or something probing the port.")
                       .arg(t.InCsumErrors);
 
     out << QString();
     if (advice.isEmpty())
-        out << QStringLiteral("advice: nothing stands out in these counters.");
+        out << SnmpLogReport::tr("advice: nothing stands out in these counters.");
     else
     {
-        out << QStringLiteral("advice:");
+        out << SnmpLogReport::tr("advice:");
         for (const QString& a : advice)
             out << QStringLiteral("  - ") + a;
     }
