@@ -130,13 +130,14 @@ private slots:
         text += row(1010, 24, 1).replace(",5,", ",x,");  // not a count
         text += QByteArray("\xff\xfe\x00garbage\n", 11); // binary junk
         text += "notatime," + row(0, 24, 0).mid(2);
+        text += row(Q_INT64_C(9223372036854775807), 24, 1); // no time: ms would overflow
         text += "\n\n";
         text += row(1015, 24, 50);
         const auto log = parse(text);
         QVERIFY(log);
         QCOMPARE(log->rows.size(), 2);
-        QCOMPARE(log->skippedLines, 5);
-        QCOMPARE(log->warnings.size(), 5);
+        QCOMPARE(log->skippedLines, 6);
+        QCOMPARE(log->warnings.size(), 6);
         QVERIFY(log->warnings[0].startsWith(QStringLiteral("line 1: ")));
         QVERIFY2(log->warnings[1].contains(QStringLiteral("3 values for the header's 24")),
                  qPrintable(log->warnings[1]));

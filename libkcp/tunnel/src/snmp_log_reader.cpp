@@ -10,6 +10,11 @@ namespace
 
 using Field = std::uint64_t SnmpCounters::*;
 
+// 9999-12-31 23:59:59 UTC. Later "times" are damage, and would overflow once taken as ms.
+constexpr quint64 MaxUnixSeconds = 253402300799;
+// Unknown column names kept for the report; a damaged header could hold thousands.
+constexpr qsizetype MaxIgnoredColumns = 32;
+
 // Column name -> counter. kcptun's 24 plus KcpDesk's additions (our own logs carry only the 24,
 // but a future one may carry more).
 const QHash<QString, Field>& knownColumns()
@@ -40,7 +45,8 @@ Header parseHeader(const QStringList& cells, QStringList* ignored)
         h.names << name;
         const auto it = knownColumns().find(name);
         h.fields << (it == knownColumns().end() ? nullptr : *it);
-        if (it == knownColumns().end() && !ignored->contains(name))
+        if (it == knownColumns().end() && ignored->size() < MaxIgnoredColumns &&
+            !ignored->contains(name))
             *ignored << name;
         if (name == QLatin1String("FECShortShards"))
             h.shortShardsAt = int(i - 1);
@@ -88,7 +94,7 @@ std::optional<SnmpLog> readSnmpLog(QIODevice& in, QString* error)
             continue;
         }
         quint64 unixSeconds = 0;
-        if (!parseUnsigned(cells.first(), &unixSeconds))
+        if (!parseUnsigned(cells.first(), &unixSeconds) || unixSeconds > MaxUnixSeconds)
         {
             skip(QStringLiteral("\"%1\" is not a Unix time").arg(cells.first().left(40)));
             continue;
